@@ -1,0 +1,1 @@
+"""Treffpunkt shared contracts and plumbing."""

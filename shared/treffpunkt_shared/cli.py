@@ -1,0 +1,92 @@
+"""The command line every service has: `serve`, `migrate`, `create-token`, `revoke-token`.
+
+A service adds its own commands through `extra`.
+"""
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncpg
+import uvicorn
+from fastapi import FastAPI
+
+from .auth import create_token, revoke_token
+from .db import database_dsn
+from .logs import configure_logging
+from .migrations import migrate
+from .settings import ServiceSettings
+
+Command = Callable[[ServiceSettings, argparse.Namespace], Awaitable[int]]
+
+
+@dataclass(frozen=True)
+class ExtraCommand:
+    name: str
+    help: str
+    run: Command
+    arguments: Callable[[argparse.ArgumentParser], None] = lambda parser: None
+
+
+def run_cli(
+    settings_factory: Callable[[], ServiceSettings],
+    app_factory: Callable[[ServiceSettings], FastAPI],
+    migrations: Path,
+    extra: tuple[ExtraCommand, ...] = (),
+    argv: list[str] | None = None,
+) -> int:
+    settings = settings_factory()
+    parser = argparse.ArgumentParser(prog=f"treffpunkt-{settings.service_name}")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("serve", help="run the HTTP API, the Kafka consumers and the outbox relay")
+    commands.add_parser("migrate", help="create the database if missing and upgrade its schema")
+    create = commands.add_parser("create-token", help="create a staff bearer token and print it once")
+    create.add_argument("name", help="who or what the token is for")
+    create.add_argument("--read-only", action="store_true", help="may read, may not change anything")
+    revoke = commands.add_parser("revoke-token", help="revoke the staff tokens of that name")
+    revoke.add_argument("name")
+    for command in extra:
+        command.arguments(commands.add_parser(command.name, help=command.help))
+    args = parser.parse_args(argv)
+
+    configure_logging(settings.service_name, settings.log_level)
+    if args.command == "serve":
+        return _serve(settings, app_factory)
+    if args.command == "migrate":
+        asyncio.run(migrate(migrations, settings.database_url, settings.database))
+        return 0
+    if args.command == "create-token":
+        token = asyncio.run(_with_connection(settings, lambda c: create_token(c, args.name, can_write=not args.read_only)))
+        print(token)
+        return 0
+    if args.command == "revoke-token":
+        count = asyncio.run(_with_connection(settings, lambda c: revoke_token(c, args.name)))
+        print(f"revoked {count} token(s)", file=sys.stderr)
+        return 0 if count else 1
+    command = next(c for c in extra if c.name == args.command)
+    return asyncio.run(command.run(settings, args))
+
+
+def _serve(settings: ServiceSettings, app_factory: Callable[[ServiceSettings], FastAPI]) -> int:
+    config = uvicorn.Config(
+        app_factory(settings),
+        host=settings.http_host,
+        port=settings.http_port,
+        log_config=None,
+        lifespan="on",
+        timeout_graceful_shutdown=20,
+    )
+    server = uvicorn.Server(config)
+    server.run()
+    return 0 if server.started else 1
+
+
+async def _with_connection(settings: ServiceSettings, work):
+    conn = await asyncpg.connect(database_dsn(settings.database_url, settings.database))
+    try:
+        return await work(conn)
+    finally:
+        await conn.close()

@@ -1,0 +1,1 @@
+"""Messaging plumbing shared by the services: outbox, inbox, broker setup."""

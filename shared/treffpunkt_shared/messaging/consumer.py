@@ -1,0 +1,150 @@
+"""Batch consumers with the inbox and a dead-letter topic, on FastStream.
+
+A batch of records is handled in one database transaction (throughput); ids already in the inbox
+are dropped. If the batch fails, each record is tried alone so that one bad message cannot hold
+up the others: a record that cannot be parsed or handled goes to `<topic>.dlq` with the error,
+and the consumer goes on. A database that is away is not the message's fault: the batch is
+rewound and tried again after a pause.
+"""
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+import asyncpg
+from aiokafka import ConsumerRecord
+from faststream import AckPolicy, Context
+from faststream.kafka import KafkaBroker
+from faststream.kafka.message import KafkaMessage
+from pydantic import ValidationError
+
+from ..contracts.envelope import Envelope
+from ..logs import correlation_id
+from .inbox import claim
+
+log = logging.getLogger(__name__)
+
+BatchHandler = Callable[[asyncpg.Connection, Sequence[Envelope]], Awaitable[None]]
+
+_TRANSIENT = (OSError, asyncpg.InterfaceError, asyncpg.CannotConnectNowError,
+              asyncpg.TooManyConnectionsError, asyncpg.ConnectionDoesNotExistError,
+              asyncpg.AdminShutdownError, TimeoutError)
+
+
+def dead_letter_topic(topic: str) -> str:
+    return f"{topic}.dlq"
+
+
+@dataclass
+class ConsumerStats:
+    handled: int = 0
+    duplicates: int = 0
+    dead_lettered: int = 0
+
+
+@dataclass
+class InboxConsumer:
+    """Handles the records of one topic for one consumer (the consumer group, i.e. the service)."""
+
+    name: str
+    pool: Callable[[], asyncpg.Pool]
+    handler: BatchHandler
+    publish_dead_letter: Callable[[ConsumerRecord, str], Awaitable[None]]
+    retry_pause: float = 1.0
+
+    def __post_init__(self) -> None:
+        self.stats = ConsumerStats()
+
+    async def consume(self, records: Sequence[ConsumerRecord]) -> None:
+        parsed: list[tuple[ConsumerRecord, Envelope]] = []
+        for record in records:
+            try:
+                parsed.append((record, Envelope.model_validate_json(record.value or b"")))
+            except ValidationError as exc:
+                await self._dead_letter(record, f"not a valid envelope: {exc}")
+        if not parsed:
+            return
+        try:
+            await self._handle([envelope for _, envelope in parsed])
+        except _TRANSIENT:
+            await asyncio.sleep(self.retry_pause)
+            raise
+        except Exception:
+            log.warning("%s: a batch of %d failed; handling its messages one by one", self.name, len(parsed))
+            for record, envelope in parsed:
+                await self._handle_alone(record, envelope)
+
+    async def _handle_alone(self, record: ConsumerRecord, envelope: Envelope) -> None:
+        token = correlation_id.set(envelope.correlation_id)
+        try:
+            await self._handle([envelope])
+        except _TRANSIENT:
+            await asyncio.sleep(self.retry_pause)
+            raise
+        except Exception as exc:
+            log.exception("%s: %s %s cannot be handled", self.name, envelope.event_type, envelope.event_id)
+            await self._dead_letter(record, f"{type(exc).__name__}: {exc}")
+        finally:
+            correlation_id.reset(token)
+
+    async def _handle(self, envelopes: Sequence[Envelope]) -> None:
+        async with self.pool().acquire() as conn, conn.transaction():
+            new_ids = await claim(conn, self.name, [e.event_id for e in envelopes])
+            fresh, seen = [], set()
+            for envelope in envelopes:
+                if envelope.event_id in new_ids and envelope.event_id not in seen:
+                    seen.add(envelope.event_id)
+                    fresh.append(envelope)
+            if fresh:
+                await self.handler(conn, fresh)
+        self.stats.handled += len(fresh)
+        self.stats.duplicates += len(envelopes) - len(fresh)
+
+    async def _dead_letter(self, record: ConsumerRecord, error: str) -> None:
+        self.stats.dead_lettered += 1
+        log.error("%s: message at %s[%d]@%d goes to the dead-letter topic: %s",
+                  self.name, record.topic, record.partition, record.offset, error[:500])
+        await self.publish_dead_letter(record, error)
+
+
+def subscribe(
+    broker: KafkaBroker,
+    topic: str,
+    consumer: InboxConsumer,
+    *,
+    fetch_max_wait_ms: int,
+    max_records: int = 500,
+) -> None:
+    """Register `consumer` on `topic` in the broker, in the consumer group named after the service."""
+
+    async def on_batch(message: KafkaMessage = Context("message")) -> None:
+        raw = message.raw_message
+        await consumer.consume(raw if isinstance(raw, tuple) else (raw,))
+
+    on_batch.__name__ = f"{consumer.name}_{topic.replace('.', '_')}"
+    broker.subscriber(
+        topic,
+        group_id=consumer.name,
+        batch=True,
+        max_records=max_records,
+        auto_offset_reset="earliest",
+        fetch_max_wait_ms=fetch_max_wait_ms,
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+    )(on_batch)
+
+
+def dead_letter_publisher(broker: KafkaBroker, service: str) -> Callable[[ConsumerRecord, str], Awaitable[None]]:
+    async def publish(record: ConsumerRecord, error: str) -> None:
+        await broker.publish(
+            record.value or b"",
+            topic=dead_letter_topic(record.topic),
+            key=record.key,
+            headers={
+                "dlq-error": error[:2000],
+                "dlq-consumer": service,
+                "dlq-source": f"{record.topic}[{record.partition}]@{record.offset}",
+            },
+        )
+
+    return publish

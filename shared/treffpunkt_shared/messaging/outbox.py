@@ -1,0 +1,185 @@
+"""The transactional outbox: services never write the database and then publish.
+
+`enqueue` writes a message in the caller's transaction; the `OutboxRelay` publishes committed rows
+in id order with Kafka's idempotent producer and marks them published. The relay sleeps on
+`LISTEN outbox` and is woken by the NOTIFY that `enqueue` sends (delivered at commit); a slow poll
+only covers a lost connection. Replicas of a service share the table: a transaction-level advisory
+lock lets one relay publish at a time, so rows go out in order.
+"""
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from contextlib import suppress
+
+import asyncpg
+from aiokafka import AIOKafkaProducer
+
+from ..contracts.envelope import Envelope, EventPayload
+from .schema import OUTBOX_CHANNEL
+
+log = logging.getLogger(__name__)
+
+# Any constant shared by the replicas of one service (each service has its own database).
+_RELAY_LOCK_KEY = 0x7472_6566_6670
+
+
+async def enqueue(
+    conn: asyncpg.Connection,
+    payload: EventPayload,
+    *,
+    producer: str,
+    correlation_id: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> Envelope:
+    """Write `payload` to the outbox in the caller's transaction."""
+    # The body is already JSON text: cast it in SQL rather than let the jsonb codec encode it again.
+    envelope = Envelope.wrap(payload, producer=producer, correlation_id=correlation_id)
+    await conn.execute(
+        """
+        INSERT INTO outbox_message (event_id, topic, message_key, event_type, body, headers)
+        VALUES ($1, $2, $3, $4, $5::text::jsonb, $6::jsonb)
+        """,
+        envelope.event_id,
+        payload.topic,
+        payload.message_key(),
+        payload.event_type,
+        envelope.model_dump_json(),
+        headers or {},
+    )
+    await conn.execute("SELECT pg_notify($1, '')", OUTBOX_CHANNEL)
+    return envelope
+
+
+async def enqueue_many(
+    conn: asyncpg.Connection, payloads: Sequence[tuple[EventPayload, str | None]], *, producer: str
+) -> list[Envelope]:
+    """Like `enqueue` for many (payload, correlation id) pairs, in one statement."""
+    if not payloads:
+        return []
+    envelopes = [Envelope.wrap(p, producer=producer, correlation_id=c) for p, c in payloads]
+    await conn.executemany(
+        """
+        INSERT INTO outbox_message (event_id, topic, message_key, event_type, body)
+        VALUES ($1, $2, $3, $4, $5::text::jsonb)
+        """,
+        [
+            (e.event_id, p.topic, p.message_key(), p.event_type, e.model_dump_json())
+            for e, (p, _) in zip(envelopes, payloads, strict=True)
+        ],
+    )
+    await conn.execute("SELECT pg_notify($1, '')", OUTBOX_CHANNEL)
+    return envelopes
+
+
+ProducerFactory = Callable[[], Awaitable[AIOKafkaProducer]]
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        dsn: str,
+        producer_factory: ProducerFactory,
+        *,
+        batch_size: int = 500,
+        poll_interval: float = 2.0,
+        publish_timeout: float = 15.0,
+        max_backoff: float = 5.0,
+        on_published: Callable[[Sequence[asyncpg.Record]], None] | None = None,
+    ) -> None:
+        self._pool = pool
+        self._dsn = dsn
+        self._producer_factory = producer_factory
+        self._producer: AIOKafkaProducer | None = None
+        self._batch_size = batch_size
+        self._poll_interval = poll_interval
+        self._publish_timeout = publish_timeout
+        self._max_backoff = max_backoff
+        self._on_published = on_published
+        self._wake = asyncio.Event()
+
+    async def run(self) -> None:
+        """Publish until cancelled."""
+        listener = await self._listen()
+        backoff = 0.1
+        try:
+            while True:
+                self._wake.clear()
+                try:
+                    published = await self.publish_pending()
+                    backoff = 0.1
+                except Exception as exc:  # broker or database away: keep the rows, try again
+                    log.warning("outbox relay: publishing failed, retrying in %.1fs: %r", backoff, exc)
+                    await self._drop_producer()
+                    await asyncio.sleep(backoff)
+                    backoff = min(backoff * 2, self._max_backoff)
+                    continue
+                if published >= self._batch_size:
+                    continue  # more may be waiting
+                if listener is None or listener.is_closed():
+                    listener = await self._listen()
+                with suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self._poll_interval)
+        finally:
+            await self._drop_producer()
+            if listener is not None and not listener.is_closed():
+                await listener.close()
+
+    async def publish_pending(self) -> int:
+        """Publish one batch of unpublished rows; the number published (0 if another relay holds the lock)."""
+        async with self._pool.acquire() as conn, conn.transaction():
+            if not await conn.fetchval("SELECT pg_try_advisory_xact_lock($1)", _RELAY_LOCK_KEY):
+                return 0
+            rows = await conn.fetch(
+                """
+                SELECT id, topic, message_key, body::text AS body, headers
+                FROM outbox_message WHERE published_at IS NULL ORDER BY id LIMIT $1
+                """,
+                self._batch_size,
+            )
+            if not rows:
+                return 0
+            await asyncio.wait_for(self._publish(rows), self._publish_timeout)
+            await conn.execute(
+                "UPDATE outbox_message SET published_at = now() WHERE id = ANY($1::bigint[])",
+                [row["id"] for row in rows],
+            )
+        if self._on_published is not None:
+            self._on_published(rows)
+        return len(rows)
+
+    async def _publish(self, rows: Sequence[asyncpg.Record]) -> None:
+        producer = await self._ensure_producer()
+        # Queue all, then wait: the producer batches them and keeps per-partition order.
+        pending = [
+            await producer.send(
+                row["topic"],
+                value=row["body"].encode(),
+                key=row["message_key"].encode(),
+                headers=[(k, v.encode()) for k, v in (row["headers"] or {}).items()],
+            )
+            for row in rows
+        ]
+        await asyncio.gather(*pending)
+
+    async def _ensure_producer(self) -> AIOKafkaProducer:
+        if self._producer is None:
+            self._producer = await self._producer_factory()
+        return self._producer
+
+    async def _drop_producer(self) -> None:
+        # After a failure the producer's idempotence sequence may be broken: start a fresh one.
+        producer, self._producer = self._producer, None
+        if producer is not None:
+            with suppress(Exception):
+                await asyncio.wait_for(producer.stop(), 5)
+
+    async def _listen(self) -> asyncpg.Connection | None:
+        try:
+            listener = await asyncpg.connect(self._dsn)
+            await listener.add_listener(OUTBOX_CHANNEL, lambda *_: self._wake.set())
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+            log.warning("outbox relay: cannot listen for new rows, polling: %r", exc)
+            return None
+        return listener

@@ -1,0 +1,93 @@
+"""Settings base for every service: read from the environment (pydantic-settings).
+
+Each service subclasses `ServiceSettings` with its own env prefix (`CATALOG_`, ...). The
+infrastructure endpoints are shared by all services of one deployment, so they can also be given
+once without a prefix (`DATABASE_URL`, `KAFKA_BOOTSTRAP_SERVERS`); a prefixed value wins.
+"""
+
+from typing import Annotated, Any, ClassVar
+
+from pydantic import Field, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+
+class _UnprefixedSharedSource(EnvSettingsSource):
+    """The plain environment, restricted to the fields a deployment shares between services."""
+
+    def __init__(self, settings_cls: type[BaseSettings], names: frozenset[str]) -> None:
+        super().__init__(settings_cls, env_prefix="", case_sensitive=False)
+        self._names = names
+
+    def __call__(self) -> dict[str, Any]:
+        return {k: v for k, v in super().__call__().items() if k in self._names}
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", case_sensitive=False)
+
+    # Field names that may come from the environment without the service's prefix.
+    shared_env_names: ClassVar[frozenset[str]] = frozenset(
+        {"database_url", "kafka_bootstrap_servers", "kafka_fetch_max_wait_ms", "log_level",
+         "otel_exporter_otlp_endpoint"}
+    )
+    service_name: ClassVar[str]
+
+    database_url: str = Field(
+        "postgresql://postgres@localhost:5432/postgres",
+        description="PostgreSQL server URL. The service uses its own database on that server "
+        "(named by `database_name`), created if missing.",
+    )
+    database_name: str = Field("", description="Database of this service; default: the service name.")
+    database_pool_size: int = Field(10, ge=1, description="Connections in the service's pool.")
+    kafka_bootstrap_servers: Annotated[list[str], NoDecode] = Field(
+        ["localhost:9092"], description="Kafka bootstrap servers, comma-separated."
+    )
+    kafka_fetch_max_wait_ms: int = Field(
+        500, ge=1, description="How long a fetch waits for data on the broker (lower it against "
+        "brokers that do not wake fetches on new data, such as the embedded one)."
+    )
+    kafka_topic_partitions: int = Field(6, ge=1, description="Partitions of topics this service creates.")
+    http_host: str = Field("0.0.0.0", description="Address the HTTP server binds to.")
+    http_port: int = Field(8000, description="Port of the HTTP server.")
+    public_base_url: str = Field("", description="Base URL under which users reach this service; "
+                                 "default http://localhost:<http_port>.")
+    log_level: str = Field("INFO", description="Logging level.")
+
+    @field_validator("kafka_bootstrap_servers", mode="before")
+    @classmethod
+    def _split_servers(cls, value: Any) -> Any:
+        # FastStream wants a list; operators write a comma-separated string.
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (
+            init_settings,
+            env_settings,
+            _UnprefixedSharedSource(settings_cls, cls.shared_env_names),
+            dotenv_settings,
+            file_secret_settings,
+        )
+
+    @property
+    def database(self) -> str:
+        return self.database_name or self.service_name
+
+    @property
+    def base_url(self) -> str:
+        return (self.public_base_url or f"http://localhost:{self.http_port}").rstrip("/")

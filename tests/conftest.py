@@ -1,0 +1,85 @@
+"""Fixtures: the backing services (see backends.py) and the Treffpunkt services on top of them."""
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiokafka import AIOKafkaConsumer
+
+from treffpunkt_shared.contracts.envelope import Envelope
+
+from .backends import KafkaBackend, PostgresBackend, embedded_kafka_backend, postgres_backend, shared_kafka_backend
+from .services import RunningService, start_service as _start_service
+
+
+@pytest.fixture(scope="session")
+def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresBackend]:
+    with postgres_backend(tmp_path_factory.mktemp("pg")) as backend:
+        yield backend
+
+
+@pytest.fixture(scope="session")
+def postgres_url(postgres: PostgresBackend) -> str:
+    return postgres.url
+
+
+@pytest.fixture(scope="session")
+def _session_kafka() -> Iterator[KafkaBackend | None]:
+    with shared_kafka_backend() as backend:
+        yield backend
+
+
+@pytest.fixture
+def kafka(_session_kafka: KafkaBackend | None) -> Iterator[KafkaBackend]:
+    """A real or container broker for the session, else a fresh embedded one for each test
+    (it starts in milliseconds, and no test sees another's messages)."""
+    if _session_kafka is not None:
+        yield _session_kafka
+        return
+    with embedded_kafka_backend() as backend:
+        yield backend
+
+
+@pytest.fixture
+def kafka_bootstrap(kafka: KafkaBackend) -> list[str]:
+    return kafka.bootstrap_servers
+
+
+@pytest.fixture
+async def start_service(postgres_url: str, kafka: KafkaBackend) -> AsyncIterator[Callable[..., Awaitable[RunningService]]]:
+    running: list[RunningService] = []
+
+    async def start(name: str, **overrides: Any) -> RunningService:
+        service = await _start_service(name, postgres_url=postgres_url, kafka_servers=kafka.bootstrap_servers,
+                                       fetch_max_wait_ms=kafka.fetch_max_wait_ms, **overrides)
+        running.append(service)
+        return service
+
+    yield start
+    await asyncio.gather(*(service.stop() for service in reversed(running)))
+
+
+@pytest.fixture
+def read_topic(kafka: KafkaBackend) -> Callable[..., Awaitable[list[Envelope]]]:
+    async def read(topic: str, *, count: int, timeout: float = 10.0, raw: bool = False) -> list[Any]:
+        """The first `count` messages of `topic` (from the beginning), read with a real consumer."""
+        consumer = AIOKafkaConsumer(topic, bootstrap_servers=kafka.bootstrap_servers, group_id=None,
+                                    auto_offset_reset="earliest", enable_auto_commit=False,
+                                    fetch_max_wait_ms=kafka.fetch_max_wait_ms)
+        await consumer.start()
+        records = []
+        try:
+            async with asyncio.timeout(timeout):
+                while len(records) < count:
+                    batch = await consumer.getmany(timeout_ms=200)
+                    for partition_records in batch.values():
+                        records.extend(partition_records)
+        except TimeoutError:
+            raise AssertionError(f"{topic}: {len(records)} of {count} messages arrived within {timeout}s") from None
+        finally:
+            await consumer.stop()
+        return records if raw else [Envelope.model_validate_json(r.value) for r in records]
+
+    return read

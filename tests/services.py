@@ -1,0 +1,106 @@
+"""Runs a service for a test: a fresh database with its migrations, the real HTTP server on a free
+port, its Kafka consumers and outbox relay; exactly the app that `serve` runs."""
+
+import asyncio
+import importlib
+import itertools
+import socket
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import uvicorn
+from fastapi import FastAPI
+
+from treffpunkt_shared.auth import create_token
+from treffpunkt_shared.db import database_dsn
+from treffpunkt_shared.migrations import migrate
+from treffpunkt_shared.settings import ServiceSettings
+
+SETTINGS_CLASSES = {
+    "catalog": "catalog.settings:CatalogSettings",
+    "registration": "registration.settings:RegistrationSettings",
+    "notification": "notification.settings:NotificationSettings",
+}
+
+_database_numbers = itertools.count(1)
+
+
+def _load(reference: str) -> Any:
+    module, name = reference.split(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class RunningService:
+    name: str
+    settings: ServiceSettings
+    app: FastAPI
+    server: uvicorn.Server
+    task: asyncio.Task
+    client: httpx.AsyncClient = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.client = httpx.AsyncClient(base_url=self.base_url, timeout=10)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.settings.http_port}"
+
+    @property
+    def dsn(self) -> str:
+        return database_dsn(self.settings.database_url, self.settings.database)
+
+    async def create_token(self, *, can_write: bool = True) -> str:
+        conn = await asyncpg.connect(self.dsn)
+        try:
+            return await create_token(conn, f"test-{'write' if can_write else 'read'}", can_write=can_write)
+        finally:
+            await conn.close()
+
+    async def fetch(self, query: str, *args: Any) -> list[asyncpg.Record]:
+        """Read the service's database directly (to prove what was or was not stored)."""
+        conn = await asyncpg.connect(self.dsn)
+        try:
+            return await conn.fetch(query, *args)
+        finally:
+            await conn.close()
+
+    async def stop(self) -> None:
+        await self.client.aclose()
+        self.server.should_exit = True
+        await asyncio.wait_for(self.task, 30)
+
+
+async def start_service(name: str, *, postgres_url: str, kafka_servers: list[str],
+                        fetch_max_wait_ms: int, **overrides: Any) -> RunningService:
+    settings_class = _load(SETTINGS_CLASSES[name])
+    values = {
+        "database_url": postgres_url,
+        "database_name": f"{name}_{next(_database_numbers)}",
+        "kafka_bootstrap_servers": kafka_servers,
+        "kafka_fetch_max_wait_ms": fetch_max_wait_ms,
+        "http_host": "127.0.0.1",
+        "http_port": free_port(),
+    } | overrides
+    settings = settings_class(**values)
+    package = importlib.import_module(name)
+    await migrate(Path(package.__file__).parent / "migrations", settings.database_url, settings.database)
+    app = importlib.import_module(f"{name}.bootstrap").create_app(settings)
+    server = uvicorn.Server(uvicorn.Config(app, host=settings.http_host, port=settings.http_port,
+                                           log_config=None, lifespan="on"))
+    task = asyncio.create_task(server.serve(), name=f"{name}-server")
+    while not server.started:
+        if task.done():
+            task.result()  # raises what kept it from starting
+            raise RuntimeError(f"{name} stopped while starting")
+        await asyncio.sleep(0.02)
+    return RunningService(name, settings, app, server, task)
