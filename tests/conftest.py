@@ -2,7 +2,6 @@
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,7 +10,8 @@ from aiokafka import AIOKafkaConsumer
 from treffpunkt_shared.contracts.envelope import Envelope
 
 from .backends import KafkaBackend, PostgresBackend, embedded_kafka_backend, postgres_backend, shared_kafka_backend
-from .services import RunningService, start_service as _start_service
+from .services import RunningService
+from .services import start_service as _start_service
 
 
 @pytest.fixture(scope="session")

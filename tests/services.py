@@ -16,6 +16,7 @@ from fastapi import FastAPI
 
 from treffpunkt_shared.auth import create_token
 from treffpunkt_shared.db import database_dsn
+from treffpunkt_shared.embedded.server import InProcessServer
 from treffpunkt_shared.migrations import migrate
 from treffpunkt_shared.settings import ServiceSettings
 
@@ -95,7 +96,7 @@ async def start_service(name: str, *, postgres_url: str, kafka_servers: list[str
     package = importlib.import_module(name)
     await migrate(Path(package.__file__).parent / "migrations", settings.database_url, settings.database)
     app = importlib.import_module(f"{name}.bootstrap").create_app(settings)
-    server = uvicorn.Server(uvicorn.Config(app, host=settings.http_host, port=settings.http_port,
+    server = InProcessServer(uvicorn.Config(app, host=settings.http_host, port=settings.http_port,
                                            log_config=None, lifespan="on"))
     task = asyncio.create_task(server.serve(), name=f"{name}-server")
     while not server.started:

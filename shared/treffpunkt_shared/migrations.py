@@ -36,6 +36,18 @@ async def migrate(script_location: Path, server_url: str, database: str) -> None
     await asyncio.to_thread(command.upgrade, config, "head")
 
 
+def execute_script(sql: str) -> None:
+    """Run several SQL statements in a revision (`op.execute` takes one: it prepares it).
+
+    asyncpg runs a parameterless script with the simple query protocol, which allows many
+    statements; SQLAlchemy's `await_only` calls it from Alembic's synchronous revision code.
+    """
+    from alembic import op
+    from sqlalchemy.util import await_only
+
+    await_only(op.get_bind().connection.driver_connection.execute(sql))
+
+
 def run_env() -> None:
     """The body of every service's `migrations/env.py`."""
     if context.is_offline_mode():

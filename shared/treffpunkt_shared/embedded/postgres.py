@@ -3,9 +3,8 @@
 The data survives restarts of `make dev`; tests use a temporary folder.
 """
 
-from pathlib import Path
-
 import warnings
+from pathlib import Path
 
 with warnings.catch_warnings():
     # pgserver asks platformdirs for a runtime folder at import; where XDG_RUNTIME_DIR is unset

@@ -1,0 +1,1 @@
+"""Treffpunkt notification service."""

@@ -1,0 +1,1 @@
+"""Treffpunkt registration service."""

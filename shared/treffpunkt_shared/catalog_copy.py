@@ -1,0 +1,88 @@
+"""A service's local copy of the catalog's published events, kept from `catalog.catalog.v1`.
+
+Registration validates against it and notification renders from it, without calling the catalog.
+Snapshots are stored whole (JSONB) with the columns that queries filter on; an older snapshot
+never overwrites a newer one, whatever order redelivery brings.
+"""
+
+from collections.abc import Sequence
+from uuid import UUID
+
+import asyncpg
+
+from .contracts.catalog import CATALOG_EVENTS, Event, EventSaved
+from .contracts.envelope import Envelope
+
+CATALOG_COPY_TABLES_V1 = """
+CREATE TABLE catalog_event (
+    id uuid CONSTRAINT catalog_event_pkey PRIMARY KEY,
+    status text NOT NULL,
+    starts_at timestamptz NOT NULL,
+    registration_deadline timestamptz NOT NULL,
+    snapshot jsonb NOT NULL,
+    saved_at timestamptz NOT NULL
+);
+CREATE TABLE catalog_session (
+    id uuid CONSTRAINT catalog_session_pkey PRIMARY KEY,
+    event_id uuid NOT NULL CONSTRAINT catalog_session_event_id_fkey REFERENCES catalog_event (id),
+    position integer NOT NULL,
+    snapshot jsonb NOT NULL
+);
+CREATE INDEX catalog_session_event_id_idx ON catalog_session (event_id);
+"""
+
+
+async def apply_catalog_events(conn: asyncpg.Connection, envelopes: Sequence[Envelope]) -> None:
+    """The consumer's handler: apply each event snapshot.
+
+    Only `EventSaved` matters here: a change to a contact person or organisation comes with new
+    snapshots of the events that show them (a deleted person is gone from those snapshots).
+    """
+    for envelope in envelopes:
+        payload = envelope.parse_payload(CATALOG_EVENTS)
+        if isinstance(payload, EventSaved):
+            await save_event(conn, payload.event, envelope)
+
+
+async def save_event(conn: asyncpg.Connection, event: Event, envelope: Envelope) -> None:
+    applied = await conn.fetchval(
+        """
+        INSERT INTO catalog_event (id, status, starts_at, registration_deadline, snapshot, saved_at)
+        VALUES ($1, $2, $3, $4, $5::text::jsonb, $6)
+        ON CONFLICT ON CONSTRAINT catalog_event_pkey DO UPDATE
+        SET status = EXCLUDED.status, starts_at = EXCLUDED.starts_at,
+            registration_deadline = EXCLUDED.registration_deadline,
+            snapshot = EXCLUDED.snapshot, saved_at = EXCLUDED.saved_at
+        WHERE catalog_event.saved_at <= EXCLUDED.saved_at
+        RETURNING true
+        """,
+        event.id, event.status.value, event.starts_at, event.registration_deadline,
+        event.model_dump_json(), envelope.occurred_at,
+    )
+    if not applied:
+        return  # a newer snapshot is already here
+    session_ids = [session.id for session in event.sessions]
+    await conn.execute(
+        "DELETE FROM catalog_session WHERE event_id = $1 AND NOT (id = ANY($2::uuid[]))", event.id, session_ids
+    )
+    await conn.executemany(
+        """
+        INSERT INTO catalog_session (id, event_id, position, snapshot) VALUES ($1, $2, $3, $4::text::jsonb)
+        ON CONFLICT ON CONSTRAINT catalog_session_pkey DO UPDATE
+        SET event_id = EXCLUDED.event_id, position = EXCLUDED.position, snapshot = EXCLUDED.snapshot
+        """,
+        [(s.id, event.id, s.position, s.model_dump_json()) for s in event.sessions],
+    )
+
+
+async def published_events(conn: asyncpg.Connection | asyncpg.Pool) -> list[Event]:
+    """Events open to the public (published or closed), soonest first."""
+    rows = await conn.fetch(
+        "SELECT snapshot::text AS snapshot FROM catalog_event WHERE status IN ('published', 'closed') ORDER BY starts_at"
+    )
+    return [Event.model_validate_json(row["snapshot"]) for row in rows]
+
+
+async def get_event(conn: asyncpg.Connection | asyncpg.Pool, event_id: UUID) -> Event | None:
+    row = await conn.fetchrow("SELECT snapshot::text AS snapshot FROM catalog_event WHERE id = $1", event_id)
+    return Event.model_validate_json(row["snapshot"]) if row else None

@@ -1,0 +1,233 @@
+"""`make dev`: the whole system on one machine, no Docker, no network.
+
+Starts a real PostgreSQL (data in `var/postgres`, kept across restarts), the Kafka-protocol broker
+(in memory, in this process), the SMTP mailbox with its web page, and the three services as
+separate processes with their demo data; prints where everything is; on Ctrl-C or SIGTERM stops
+it all. Any embedded part is replaced by a real one when its environment variable is set:
+`DATABASE_URL`, `KAFKA_BOOTSTRAP_SERVERS`, `SMTP_HOST` (with `SMTP_PORT`, ...).
+"""
+
+import argparse
+import asyncio
+import contextlib
+import ctypes
+import json
+import os
+import signal
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..topics import all_topics
+
+SERVICES = (("registration", 8000), ("catalog", 8001), ("notification", 8002))
+
+BROKER_NOTE = (
+    "The embedded Kafka broker is librdkafka's mock cluster: the real wire protocol, but in memory\n"
+    "  (lost when make dev stops), without Kafka transactions, and keeping about 5 MiB per partition\n"
+    "  (older messages are dropped, so a consumer far behind would miss them). Set\n"
+    "  KAFKA_BOOTSTRAP_SERVERS to use a real Kafka."
+)
+
+
+@dataclass
+class Child:
+    name: str
+    port: int
+    process: asyncio.subprocess.Process
+    log_path: Path
+
+
+class DevStack:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.var = root / "var"
+        self.env = dict(os.environ)
+        self.children: list[Child] = []
+        self._postgres = None
+        self._kafka = None
+        self._mailbox = None
+        self.notes: list[str] = []
+
+    async def start(self) -> None:
+        started = time.monotonic()
+        (self.var / "log").mkdir(parents=True, exist_ok=True)
+        self._start_postgres()
+        self._start_kafka()
+        await self._start_mailbox()
+        await self._prepare_databases()
+        tokens = await self._staff_tokens()
+        for name, default_port in SERVICES:
+            port = int(self.env.get(f"{name.upper()}_HTTP_PORT", default_port))
+            self.children.append(await self._spawn(name, port))
+        await asyncio.gather(*(self._wait_ready(child) for child in self.children))
+        self._print_summary(tokens, time.monotonic() - started)
+
+    def _start_postgres(self) -> None:
+        if "DATABASE_URL" in self.env:
+            self.notes.append("PostgreSQL: DATABASE_URL")
+            return
+        from .postgres import EmbeddedPostgres
+
+        self._postgres = EmbeddedPostgres(self.var / "postgres")
+        self.env["DATABASE_URL"] = self._postgres.url
+        self.notes.append(f"PostgreSQL 16 (embedded): data in {self.var / 'postgres'}")
+
+    def _start_kafka(self) -> None:
+        if "KAFKA_BOOTSTRAP_SERVERS" in self.env:
+            self.notes.append("Kafka: KAFKA_BOOTSTRAP_SERVERS (topics must exist)")
+            return
+        from .kafka import EmbeddedKafka
+
+        self._kafka = EmbeddedKafka(all_topics())
+        self.env["KAFKA_BOOTSTRAP_SERVERS"] = ",".join(self._kafka.bootstrap_servers)
+        # The mock broker does not wake a waiting fetch when data arrives: keep the waits short.
+        self.env.setdefault("KAFKA_FETCH_MAX_WAIT_MS", "10")
+        self.notes.append(f"Kafka protocol (embedded): {self.env['KAFKA_BOOTSTRAP_SERVERS']}")
+
+    async def _start_mailbox(self) -> None:
+        if "SMTP_HOST" in self.env:
+            self.notes.append(f"SMTP: {self.env['SMTP_HOST']}:{self.env.get('SMTP_PORT', '')}")
+            return
+        from .mailbox import Mailbox
+
+        smtp_port = int(self.env.get("SMTP_PORT", 1025))
+        self._mailbox = Mailbox(host="127.0.0.1", smtp_port=smtp_port,
+                                web_port=int(self.env.get("MAILBOX_WEB_PORT", 8025)))
+        await self._mailbox.start()
+        self.env["SMTP_HOST"], self.env["SMTP_PORT"] = "127.0.0.1", str(self._mailbox.smtp_port)
+
+    async def _prepare_databases(self) -> None:
+        await asyncio.gather(*(self._run(name, "migrate") for name, _ in SERVICES))
+        await self._run("catalog", "load-demo")
+
+    async def _staff_tokens(self) -> dict[str, str]:
+        """One staff token per service, made on the first start and kept in var/ (git ignores it)."""
+        path = self.var / "staff-tokens.json"
+        tokens = json.loads(path.read_text()) if path.exists() else {}
+        for name, _ in SERVICES:
+            if name not in tokens:
+                tokens[name] = (await self._run(name, "create-token", "make-dev")).strip()
+        path.write_text(json.dumps(tokens, indent=2))
+        path.chmod(0o600)
+        return tokens
+
+    async def _run(self, service: str, *args: str) -> str:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", service, *args, env=self.env,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        )
+        output, _ = await process.communicate()
+        if process.returncode != 0:
+            raise RuntimeError(f"{service} {' '.join(args)} failed:\n{output.decode(errors='replace')}")
+        return output.decode().splitlines()[-1] if output.strip() else ""
+
+    async def _spawn(self, name: str, port: int) -> Child:
+        log_path = self.var / "log" / f"{name}.log"
+        env = self.env | {f"{name.upper()}_HTTP_PORT": str(port), f"{name.upper()}_HTTP_HOST": "127.0.0.1"}
+        log_file = log_path.open("ab")
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", name, "serve", env=env, stdout=log_file, stderr=log_file,
+            preexec_fn=_die_with_parent,
+        )
+        log_file.close()
+        return Child(name, port, process, log_path)
+
+    async def _wait_ready(self, child: Child, timeout: float = 60.0) -> None:
+        url = f"http://127.0.0.1:{child.port}/readyz"
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if child.process.returncode is not None:
+                raise RuntimeError(f"{child.name} exited with {child.process.returncode}; see {child.log_path}")
+            if await asyncio.to_thread(_answers, url):
+                return
+            await asyncio.sleep(0.2)
+        raise RuntimeError(f"{child.name} not ready after {timeout:.0f}s; see {child.log_path}")
+
+    def _print_summary(self, tokens: dict[str, str], seconds: float) -> None:
+        lines = [f"\nTreffpunkt is running (ready in {seconds:.1f}s). Ctrl-C stops everything.\n"]
+        for child in self.children:
+            lines.append(f"  {child.name:<13} http://localhost:{child.port}   (API docs: /docs, log: {child.log_path})")
+        if self._mailbox is not None:
+            lines.append(f"  {'mailbox':<13} {self._mailbox.web_url}   (SMTP on localhost:{self._mailbox.smtp_port})")
+        lines.append("")
+        lines += [f"  {note}" for note in self.notes]
+        lines.append("\n  Staff tokens (Authorization: Bearer ...), kept in var/staff-tokens.json:")
+        lines += [f"    {name:<13} {token}" for name, token in tokens.items()]
+        lines.append(f"\n  Try: curl http://localhost:{self.children[1].port}/api/events\n")
+        if self._kafka is not None:
+            lines.append("  " + BROKER_NOTE + "\n")
+        print("\n".join(lines), flush=True)
+
+    async def watch(self, stop: asyncio.Event) -> None:
+        """Run until asked to stop or until a service dies (which is reported)."""
+        waits = {asyncio.create_task(child.process.wait()): child for child in self.children}
+        stopping = asyncio.create_task(stop.wait())
+        done, _ = await asyncio.wait([stopping, *waits], return_when=asyncio.FIRST_COMPLETED)
+        for task in done:
+            if task in waits:
+                child = waits[task]
+                print(f"{child.name} exited with {child.process.returncode}; see {child.log_path}. Stopping.",
+                      file=sys.stderr, flush=True)
+        for task in (stopping, *waits):
+            task.cancel()
+
+    async def stop(self) -> None:
+        for child in self.children:
+            if child.process.returncode is None:
+                child.process.terminate()
+        for child in self.children:
+            try:
+                await asyncio.wait_for(child.process.wait(), 15)
+            except TimeoutError:
+                child.process.kill()
+                await child.process.wait()
+        if self._mailbox is not None:
+            await self._mailbox.stop()
+        if self._kafka is not None:
+            self._kafka.stop()
+        if self._postgres is not None:
+            self._postgres.stop()
+
+
+def _die_with_parent() -> None:
+    # Should this supervisor be killed outright, the kernel stops the services too (Linux only).
+    if sys.platform == "linux":
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=1) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+async def main(root: Path) -> int:
+    stack = DevStack(root)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        await stack.start()
+        await stack.watch(stop)
+    except RuntimeError as exc:
+        print(f"make dev: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        print("Stopping ...", flush=True)
+        await stack.stop()
+        print("Stopped.", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--root", type=Path, default=Path.cwd(), help="the repository (data goes to ROOT/var)")
+    with contextlib.suppress(KeyboardInterrupt):
+        sys.exit(asyncio.run(main(parser.parse_args().root)))
