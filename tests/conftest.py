@@ -8,6 +8,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer
 
 from treffpunkt_shared.contracts.envelope import Envelope
+from treffpunkt_shared.embedded.mailbox import Mailbox
 
 from .backends import KafkaBackend, PostgresBackend, embedded_kafka_backend, postgres_backend, shared_kafka_backend
 from .services import RunningService
@@ -83,3 +84,10 @@ def read_topic(kafka: KafkaBackend) -> Callable[..., Awaitable[list[Envelope]]]:
         return records if raw else [Envelope.model_validate_json(r.value) for r in records]
 
     return read
+
+
+@pytest.fixture
+async def mailbox() -> AsyncIterator[Mailbox]:
+    """A real SMTP server that keeps what it receives (the one `make dev` shows on port 8025)."""
+    async with Mailbox(web_port=None) as box:
+        yield box

@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 
 from .contracts.catalog import CATALOG_TOPIC
+from .contracts.registration import REGISTRATION_TOPIC
+from .contracts.seats import SEAT_TOPIC
 
 DAY_MS = 24 * 60 * 60 * 1000
 
@@ -21,6 +23,9 @@ class Topic:
 
 TOPICS: tuple[Topic, ...] = (
     Topic(CATALOG_TOPIC, "catalog", ("registration", "notification"), "aggregate id", compacted=True),
+    Topic(SEAT_TOPIC, "catalog", ("registration",), "registration id", retention_ms=7 * DAY_MS),
+    Topic(REGISTRATION_TOPIC, "registration", ("catalog", "notification"), "registration id",
+          retention_ms=7 * DAY_MS, personal_data=True),
 )
 
 

@@ -4,8 +4,11 @@ import pytest
 
 from treffpunkt_shared.contracts.catalog import CATALOG_EVENTS, Event
 from treffpunkt_shared.contracts.envelope import Envelope
+from treffpunkt_shared.contracts.registration import REGISTRATION_EVENTS
+from treffpunkt_shared.contracts.seats import SEAT_EVENTS
 
-CONTRACTS = [*CATALOG_EVENTS.values()]
+ALL_EVENTS = CATALOG_EVENTS | SEAT_EVENTS | REGISTRATION_EVENTS
+CONTRACTS = list(ALL_EVENTS.values())
 
 
 @pytest.mark.parametrize("model", CONTRACTS, ids=lambda m: m.event_type)
@@ -18,7 +21,7 @@ def test_example_round_trips_through_the_envelope(model) -> None:
 
     assert received.event_type == model.event_type
     assert received.correlation_id == "c-1"
-    assert received.parse_payload(CATALOG_EVENTS) == payload
+    assert received.parse_payload(ALL_EVENTS) == payload
     assert received.payload == payload.model_dump(mode="json")
 
 

@@ -1,0 +1,140 @@
+"""The registration service's events on `registration.registration.v1`, keyed by registration id.
+
+`RegistrationRequested` and `RegistrationCancelled` drive the catalog's seat ledger; the outcome
+events tell the notification service everything it needs to write to the registrant. The
+registration service owns the participants' data: this topic has a bounded retention.
+"""
+
+from datetime import datetime
+from enum import StrEnum
+from typing import ClassVar
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .envelope import EventPayload, registry
+from .seats import RejectionReason
+
+REGISTRATION_TOPIC = "registration.registration.v1"
+
+_REGISTRATION_ID = "0b6b4c52-93cb-4f0e-8d55-3c2b0a6f7d21"
+_EVENT_ID = "3a4b5c6d-7e8f-4a1b-9c2d-3e4f5a6b7c01"
+_SESSION_ID = "1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a01"
+
+
+class Language(StrEnum):
+    de = "de"
+    en = "en"
+
+
+class CancelledBy(StrEnum):
+    registrant = "registrant"
+    staff = "staff"
+
+
+class Participant(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    first_name: str = Field(description="Given name.")
+    last_name: str = Field(description="Family name.")
+    email: str = Field(description="Where the registrant's emails go.")
+    organisation: str = Field(description="The company or institution the person comes for.")
+    phone: str | None = Field(None, description="Phone number, if given.")
+    language: Language = Field(Language.de, description="Language of the emails.")
+
+
+_PARTICIPANT = {
+    "first_name": "Jana", "last_name": "Muster", "email": "jana.muster@example.org",
+    "organisation": "Muster Logistik GmbH", "phone": None, "language": "de",
+}
+
+
+class Registration(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    registration_id: UUID = Field(description="The registration's id (also the correlation id).")
+    event_id: UUID = Field(description="The event.")
+    session_id: UUID = Field(description="The chosen parallel session.")
+    participant: Participant = Field(description="Who registered.")
+    remarks: str | None = Field(None, description="Remarks of the registrant for the organisers.")
+    registered_at: datetime = Field(description="When the registration was accepted.")
+    status_url: str = Field(description="Signed link where the registrant sees the status.")
+    cancel_url: str = Field(description="Signed link where the registrant cancels (POST; GET shows a confirmation page).")
+
+
+_REGISTRATION = {
+    "registration_id": _REGISTRATION_ID, "event_id": _EVENT_ID, "session_id": _SESSION_ID,
+    "participant": _PARTICIPANT, "remarks": None, "registered_at": "2026-11-21T10:15:00Z",
+    "status_url": f"http://localhost:8000/r/{_REGISTRATION_ID}?token=abc",
+    "cancel_url": f"http://localhost:8000/r/{_REGISTRATION_ID}/cancel?token=abc",
+}
+
+
+class _RegistrationEvent(EventPayload):
+    topic: ClassVar[str] = REGISTRATION_TOPIC
+
+
+class RegistrationRequested(_RegistrationEvent):
+    """A registration was accepted and waits for the catalog's seat decision. Ids only."""
+
+    event_type: ClassVar[str] = "RegistrationRequested"
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "registration_id": _REGISTRATION_ID, "event_id": _EVENT_ID, "session_id": _SESSION_ID,
+    }]})
+
+    registration_id: UUID = Field(description="The registration's id.")
+    event_id: UUID = Field(description="The event.")
+    session_id: UUID = Field(description="The session asked for.")
+
+    def message_key(self) -> str:
+        return str(self.registration_id)
+
+
+class _Outcome(_RegistrationEvent):
+    registration: Registration = Field(description="The registration with the participant's data.")
+
+    def message_key(self) -> str:
+        return str(self.registration.registration_id)
+
+
+class RegistrationConfirmed(_Outcome):
+    event_type: ClassVar[str] = "RegistrationConfirmed"
+    model_config = ConfigDict(json_schema_extra={"examples": [{"registration": _REGISTRATION}]})
+
+
+class RegistrationWaitlisted(_Outcome):
+    event_type: ClassVar[str] = "RegistrationWaitlisted"
+    model_config = ConfigDict(json_schema_extra={"examples": [{"registration": _REGISTRATION, "waitlist_position": 3}]})
+
+    waitlist_position: int = Field(ge=1, description="Position on the waiting list when it was decided.")
+
+
+class RegistrationRejected(_Outcome):
+    event_type: ClassVar[str] = "RegistrationRejected"
+    model_config = ConfigDict(json_schema_extra={"examples": [{"registration": _REGISTRATION, "reason": "full"}]})
+
+    reason: RejectionReason = Field(description="Why the registration was not possible.")
+
+
+class RegistrationPromoted(_Outcome):
+    """Moved up from the waiting list: now confirmed."""
+
+    event_type: ClassVar[str] = "RegistrationPromoted"
+    model_config = ConfigDict(json_schema_extra={"examples": [{"registration": _REGISTRATION}]})
+
+
+class RegistrationCancelled(_Outcome):
+    """Cancelled by the registrant or by staff; the catalog releases what it held."""
+
+    event_type: ClassVar[str] = "RegistrationCancelled"
+    model_config = ConfigDict(json_schema_extra={"examples": [{"registration": _REGISTRATION, "cancelled_by": "registrant",
+                                                               "previous_status": "confirmed"}]})
+
+    cancelled_by: CancelledBy = Field(description="Who cancelled.")
+    previous_status: str = Field(description="The status before: pending, confirmed or waitlisted.")
+
+
+REGISTRATION_EVENTS = registry(
+    RegistrationRequested, RegistrationConfirmed, RegistrationWaitlisted, RegistrationRejected,
+    RegistrationPromoted, RegistrationCancelled,
+)
