@@ -54,7 +54,8 @@ async def start_service(postgres_url: str, kafka: KafkaBackend) -> AsyncIterator
 
     async def start(name: str, **overrides: Any) -> RunningService:
         service = await _start_service(name, postgres_url=postgres_url, kafka_servers=kafka.bootstrap_servers,
-                                       fetch_max_wait_ms=kafka.fetch_max_wait_ms, **overrides)
+                                       fetch_max_wait_ms=kafka.fetch_max_wait_ms,
+                                       mock_broker=kafka.embedded is not None, **overrides)
         running.append(service)
         return service
 

@@ -81,14 +81,16 @@ class RunningService:
         await asyncio.wait_for(self.task, 30)
 
 
-async def start_service(name: str, *, postgres_url: str, kafka_servers: list[str],
-                        fetch_max_wait_ms: int, **overrides: Any) -> RunningService:
+async def start_service(name: str, *, postgres_url: str, kafka_servers: list[str], fetch_max_wait_ms: int,
+                        mock_broker: bool, **overrides: Any) -> RunningService:
     settings_class = _load(SETTINGS_CLASSES[name])
     values = {
+        "signing_secret": "test-signing-secret-0123456789",
         "database_url": postgres_url,
         "database_name": f"{name}_{next(_database_numbers)}",
         "kafka_bootstrap_servers": kafka_servers,
         "kafka_fetch_max_wait_ms": fetch_max_wait_ms,
+        "kafka_mock_broker": mock_broker,
         "http_host": "127.0.0.1",
         "http_port": free_port(),
     } | overrides

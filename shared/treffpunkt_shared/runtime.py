@@ -8,7 +8,7 @@ start or another replica), then the pool closes.
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 
@@ -17,6 +17,7 @@ from fastapi import FastAPI
 from faststream.kafka import KafkaBroker
 
 from .db import create_pool, database_dsn
+from .errors import install_error_handlers
 from .http import Readiness, instrument, operations_router
 from .messaging.broker import create_broker, producer_factory
 from .messaging.consumer import BatchHandler, InboxConsumer, dead_letter_publisher, subscribe
@@ -32,9 +33,12 @@ class Runtime:
     settings: ServiceSettings
     broker: KafkaBroker
     readiness: Readiness = field(default_factory=Readiness)
-    consumers: list[InboxConsumer] = field(default_factory=list)
+    handlers: dict[str, BatchHandler] = field(default_factory=dict)
+    consumer: InboxConsumer | None = None
     _pool: asyncpg.Pool | None = None
-    _relay_task: asyncio.Task | None = None
+    _background: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    _on_stop: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    _tasks: list[asyncio.Task] = field(default_factory=list)
 
     @property
     def pool(self) -> asyncpg.Pool:
@@ -46,17 +50,28 @@ class Runtime:
     def dsn(self) -> str:
         return database_dsn(self.settings.database_url, self.settings.database)
 
-    def consume(self, topic: str, handler: BatchHandler) -> InboxConsumer:
+    def consume(self, topic: str, handler: BatchHandler) -> None:
         """Handle `topic`'s messages with `handler` (batches, inbox, dead letters)."""
-        consumer = InboxConsumer(
+        if self.consumer is not None:
+            raise RuntimeError("topics are subscribed before the service starts")
+        self.handlers[topic] = handler
+
+    def _subscribe(self) -> None:
+        self.consumer = InboxConsumer(
             name=self.settings.service_name,
             pool=lambda: self.pool,
-            handler=handler,
+            handlers=self.handlers,
             publish_dead_letter=dead_letter_publisher(self.broker, self.settings.service_name),
         )
-        subscribe(self.broker, topic, consumer, fetch_max_wait_ms=self.settings.kafka_fetch_max_wait_ms)
-        self.consumers.append(consumer)
-        return consumer
+        subscribe(self.broker, self.consumer, fetch_max_wait_ms=self.settings.kafka_fetch_max_wait_ms)
+
+    def run_in_background(self, work: Callable[[], Awaitable[None]]) -> None:
+        """Run `work()` as a task while the service runs (cancelled at stop)."""
+        self._background.append(work)
+
+    def on_stop(self, callback: Callable[[], Awaitable[None]]) -> None:
+        """Call `callback()` when the service stops, before the pool closes."""
+        self._on_stop.append(callback)
 
     async def start(self) -> None:
         self._pool = await create_pool(self.dsn, size=self.settings.database_pool_size)
@@ -64,7 +79,10 @@ class Runtime:
             self.pool, self.dsn, producer_factory(self.settings),
             on_published=lambda rows: [MESSAGES_PUBLISHED.labels(r["topic"]).inc() for r in rows],
         )
-        self._relay_task = asyncio.create_task(relay.run(), name="outbox-relay")
+        self._tasks.append(asyncio.create_task(relay.run(), name="outbox-relay"))
+        self._tasks += [asyncio.create_task(work()) for work in self._background]
+        if self.handlers and self.consumer is None:
+            self._subscribe()
         await self.broker.start()
         self.readiness.checks["database"] = self._check_database
         self.readiness.checks["broker"] = self._check_broker
@@ -74,10 +92,12 @@ class Runtime:
         self.readiness.accepting = False
         with suppress(Exception):
             await self.broker.stop()
-        if self._relay_task is not None:
-            self._relay_task.cancel()
-            with suppress(asyncio.CancelledError):
-                await self._relay_task
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        for callback in self._on_stop:
+            with suppress(Exception):
+                await callback()
         if self._pool is not None:
             await self._pool.close()
 
@@ -91,6 +111,10 @@ class Runtime:
 
 
 def create_runtime(settings: ServiceSettings) -> Runtime:
+    if settings.kafka_mock_broker:
+        from .embedded import mock_broker_workarounds
+
+        mock_broker_workarounds.apply()
     return Runtime(settings=settings, broker=create_broker(settings))
 
 
@@ -107,6 +131,7 @@ def create_app(runtime: Runtime, *, title: str, description: str, configure: Cal
     app = FastAPI(title=title, description=description, lifespan=lifespan)
     app.state.runtime = runtime
     instrument(app)
+    install_error_handlers(app)
     app.include_router(operations_router(runtime.readiness))
     configure(app)
     return app

@@ -33,7 +33,7 @@ class ServiceSettings(BaseSettings):
 
     # Field names that may come from the environment without the service's prefix.
     shared_env_names: ClassVar[frozenset[str]] = frozenset(
-        {"database_url", "kafka_bootstrap_servers", "kafka_fetch_max_wait_ms", "log_level",
+        {"database_url", "kafka_bootstrap_servers", "kafka_fetch_max_wait_ms", "kafka_mock_broker", "log_level",
          "otel_exporter_otlp_endpoint"}
     )
     service_name: ClassVar[str]
@@ -52,7 +52,10 @@ class ServiceSettings(BaseSettings):
         500, ge=1, description="How long a fetch waits for data on the broker (lower it against "
         "brokers that do not wake fetches on new data, such as the embedded one)."
     )
-    kafka_topic_partitions: int = Field(6, ge=1, description="Partitions of topics this service creates.")
+    kafka_mock_broker: bool = Field(
+        False, description="The broker is librdkafka's mock cluster (the embedded stack sets this): turns on "
+        "client workarounds for it. Never set it against a real Kafka."
+    )
     http_host: str = Field("0.0.0.0", description="Address the HTTP server binds to.")
     http_port: int = Field(8000, description="Port of the HTTP server.")
     public_base_url: str = Field("", description="Base URL under which users reach this service; "

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from .contracts.catalog import CATALOG_TOPIC
+from .contracts.delivery import DELIVERY_TOPIC
 from .contracts.registration import REGISTRATION_TOPIC
 from .contracts.seats import SEAT_TOPIC
 
@@ -26,6 +27,7 @@ TOPICS: tuple[Topic, ...] = (
     Topic(SEAT_TOPIC, "catalog", ("registration",), "registration id", retention_ms=7 * DAY_MS),
     Topic(REGISTRATION_TOPIC, "registration", ("catalog", "notification"), "registration id",
           retention_ms=7 * DAY_MS, personal_data=True),
+    Topic(DELIVERY_TOPIC, "notification", (), "registration id", retention_ms=7 * DAY_MS, personal_data=True),
 )
 
 

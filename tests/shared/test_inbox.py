@@ -38,8 +38,8 @@ async def effects(pool) -> list[str]:
 async def test_a_redelivered_message_changes_nothing(database, kafka):
     _, pool = database
     broker = KafkaBroker(kafka.bootstrap_servers)
-    consumer = InboxConsumer("plumbing", lambda: pool, record_effect, dead_letter_publisher(broker, "plumbing"))
-    subscribe(broker, CATALOG_TOPIC, consumer, fetch_max_wait_ms=kafka.fetch_max_wait_ms)
+    consumer = InboxConsumer("plumbing", lambda: pool, {CATALOG_TOPIC: record_effect}, dead_letter_publisher(broker, "plumbing"))
+    subscribe(broker, consumer, fetch_max_wait_ms=kafka.fetch_max_wait_ms)
     first, second = envelope("Einmal GmbH"), envelope("Zweimal AG")
 
     producer = AIOKafkaProducer(bootstrap_servers=kafka.bootstrap_servers)
@@ -65,8 +65,8 @@ async def _handled(consumer: InboxConsumer, count: int) -> bool:
 async def test_bad_messages_go_to_the_dead_letter_topic_and_the_rest_is_handled(database, kafka, read_topic):
     _, pool = database
     broker = KafkaBroker(kafka.bootstrap_servers)
-    consumer = InboxConsumer("plumbing", lambda: pool, record_effect, dead_letter_publisher(broker, "plumbing"))
-    subscribe(broker, CATALOG_TOPIC, consumer, fetch_max_wait_ms=kafka.fetch_max_wait_ms)
+    consumer = InboxConsumer("plumbing", lambda: pool, {CATALOG_TOPIC: record_effect}, dead_letter_publisher(broker, "plumbing"))
+    subscribe(broker, consumer, fetch_max_wait_ms=kafka.fetch_max_wait_ms)
 
     producer = AIOKafkaProducer(bootstrap_servers=kafka.bootstrap_servers)
     await producer.start()

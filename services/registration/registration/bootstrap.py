@@ -1,22 +1,45 @@
-"""Wires the registration service: the local copy of the catalog and the public pages."""
+"""Wires the registration service: its local copy of the catalog, the seat decisions, the public
+pages and API, and the staff API."""
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
 from treffpunkt_shared.catalog_copy import apply_catalog_events
 from treffpunkt_shared.contracts.catalog import CATALOG_TOPIC
+from treffpunkt_shared.contracts.seats import SEAT_TOPIC
 from treffpunkt_shared.runtime import create_app as create_service_app
 from treffpunkt_shared.runtime import create_runtime
 
-from .entrypoints import pages
+from .adapters.decision_waiter import DecisionWaiter
+from .entrypoints import api, pages, staff_api
+from .links import Links
+from .service_layer.decisions import seat_decision_handler
 from .settings import RegistrationSettings
 
 
 def create_app(settings: RegistrationSettings | None = None) -> FastAPI:
-    runtime = create_runtime(settings or RegistrationSettings())
+    settings = settings or RegistrationSettings()
+    runtime = create_runtime(settings)
+    links = Links(settings.base_url, settings.signing_secret.get_secret_value())
+    waiter = DecisionWaiter(runtime.dsn)
     runtime.consume(CATALOG_TOPIC, apply_catalog_events)
+    runtime.consume(SEAT_TOPIC, seat_decision_handler(links))
+    runtime.on_stop(waiter.close)
+
+    def configure(app: FastAPI) -> None:
+        app.state.links = links
+        app.state.waiter = waiter
+        app.add_middleware(
+            CORSMiddleware, allow_origins=settings.cors_allowed_origins, allow_methods=["GET", "POST"],
+            allow_headers=["Content-Type", "Idempotency-Key"],
+        )
+        app.include_router(api.router)
+        app.include_router(staff_api.router)
+        app.include_router(pages.router)
+
     return create_service_app(
         runtime,
         title="Treffpunkt registration",
         description="Register for events and their parallel sessions; staff lists and exports.",
-        configure=lambda app: app.include_router(pages.router),
+        configure=configure,
     )

@@ -13,6 +13,7 @@ import contextlib
 import ctypes
 import json
 import os
+import secrets
 import signal
 import sys
 import time
@@ -54,6 +55,7 @@ class DevStack:
     async def start(self) -> None:
         started = time.monotonic()
         (self.var / "log").mkdir(parents=True, exist_ok=True)
+        self.env.setdefault("REGISTRATION_SIGNING_SECRET", self._signing_secret())
         self._start_postgres()
         self._start_kafka()
         await self._start_mailbox()
@@ -64,6 +66,14 @@ class DevStack:
             self.children.append(await self._spawn(name, port))
         await asyncio.gather(*(self._wait_ready(child) for child in self.children))
         self._print_summary(tokens, time.monotonic() - started)
+
+    def _signing_secret(self) -> str:
+        """The secret for registrants' links, made once and kept, so links in the mailbox keep working."""
+        path = self.var / "signing-secret"
+        if not path.exists():
+            path.write_text(secrets.token_urlsafe(32))
+            path.chmod(0o600)
+        return path.read_text().strip()
 
     def _start_postgres(self) -> None:
         if "DATABASE_URL" in self.env:
@@ -85,6 +95,7 @@ class DevStack:
         self.env["KAFKA_BOOTSTRAP_SERVERS"] = ",".join(self._kafka.bootstrap_servers)
         # The mock broker does not wake a waiting fetch when data arrives: keep the waits short.
         self.env.setdefault("KAFKA_FETCH_MAX_WAIT_MS", "10")
+        self.env["KAFKA_MOCK_BROKER"] = "true"
         self.notes.append(f"Kafka protocol (embedded): {self.env['KAFKA_BOOTSTRAP_SERVERS']}")
 
     async def _start_mailbox(self) -> None:

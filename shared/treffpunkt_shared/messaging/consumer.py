@@ -8,6 +8,7 @@ rewound and tried again after a pause.
 """
 
 import asyncio
+import itertools
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -27,9 +28,11 @@ log = logging.getLogger(__name__)
 
 BatchHandler = Callable[[asyncpg.Connection, Sequence[Envelope]], Awaitable[None]]
 
+# Failures that are not the message's fault: the batch is tried again as it is, never dead-lettered.
 _TRANSIENT = (OSError, asyncpg.InterfaceError, asyncpg.CannotConnectNowError,
               asyncpg.TooManyConnectionsError, asyncpg.ConnectionDoesNotExistError,
-              asyncpg.AdminShutdownError, TimeoutError)
+              asyncpg.AdminShutdownError, asyncpg.DeadlockDetectedError,
+              asyncpg.SerializationError, TimeoutError)
 
 
 def dead_letter_topic(topic: str) -> str:
@@ -45,11 +48,14 @@ class ConsumerStats:
 
 @dataclass
 class InboxConsumer:
-    """Handles the records of one topic for one consumer (the consumer group, i.e. the service)."""
+    """Handles the records of a service's topics, each topic with its handler.
+
+    One consumer per process for all topics: one Kafka group member, one transaction per batch.
+    """
 
     name: str
     pool: Callable[[], asyncpg.Pool]
-    handler: BatchHandler
+    handlers: dict[str, BatchHandler]
     publish_dead_letter: Callable[[ConsumerRecord, str], Awaitable[None]]
     retry_pause: float = 1.0
 
@@ -66,7 +72,7 @@ class InboxConsumer:
         if not parsed:
             return
         try:
-            await self._handle([envelope for _, envelope in parsed])
+            await self._handle(parsed)
         except _TRANSIENT:
             await asyncio.sleep(self.retry_pause)
             raise
@@ -78,7 +84,7 @@ class InboxConsumer:
     async def _handle_alone(self, record: ConsumerRecord, envelope: Envelope) -> None:
         token = correlation_id.set(envelope.correlation_id)
         try:
-            await self._handle([envelope])
+            await self._handle([(record, envelope)])
         except _TRANSIENT:
             await asyncio.sleep(self.retry_pause)
             raise
@@ -88,18 +94,19 @@ class InboxConsumer:
         finally:
             correlation_id.reset(token)
 
-    async def _handle(self, envelopes: Sequence[Envelope]) -> None:
+    async def _handle(self, messages: Sequence[tuple[ConsumerRecord, Envelope]]) -> None:
         async with self.pool().acquire() as conn, conn.transaction():
-            new_ids = await claim(conn, self.name, [e.event_id for e in envelopes])
-            fresh, seen = [], set()
-            for envelope in envelopes:
-                if envelope.event_id in new_ids and envelope.event_id not in seen:
-                    seen.add(envelope.event_id)
-                    fresh.append(envelope)
-            if fresh:
-                await self.handler(conn, fresh)
+            new_ids = await claim(conn, self.name, [envelope.event_id for _, envelope in messages])
+            fresh: list[tuple[str, Envelope]] = []
+            for record, envelope in messages:
+                if envelope.event_id in new_ids:
+                    new_ids.discard(envelope.event_id)  # the same message twice in one batch counts once
+                    fresh.append((record.topic, envelope))
+            # Consecutive messages of one topic go to its handler together, in their order.
+            for topic, group in itertools.groupby(fresh, key=lambda item: item[0]):
+                await self.handlers[topic](conn, [envelope for _, envelope in group])
         self.stats.handled += len(fresh)
-        self.stats.duplicates += len(envelopes) - len(fresh)
+        self.stats.duplicates += len(messages) - len(fresh)
 
     async def _dead_letter(self, record: ConsumerRecord, error: str) -> None:
         self.stats.dead_lettered += 1
@@ -110,21 +117,20 @@ class InboxConsumer:
 
 def subscribe(
     broker: KafkaBroker,
-    topic: str,
     consumer: InboxConsumer,
     *,
     fetch_max_wait_ms: int,
     max_records: int = 500,
 ) -> None:
-    """Register `consumer` on `topic` in the broker, in the consumer group named after the service."""
+    """Register `consumer` for its topics, in the consumer group named after the service."""
 
     async def on_batch(message: KafkaMessage = Context("message")) -> None:
         raw = message.raw_message
         await consumer.consume(raw if isinstance(raw, tuple) else (raw,))
 
-    on_batch.__name__ = f"{consumer.name}_{topic.replace('.', '_')}"
+    on_batch.__name__ = f"{consumer.name}_consumer"
     broker.subscriber(
-        topic,
+        *consumer.handlers,
         group_id=consumer.name,
         batch=True,
         max_records=max_records,

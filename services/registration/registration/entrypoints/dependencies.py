@@ -1,0 +1,32 @@
+"""What the routes take from the running app."""
+
+from typing import Annotated
+
+import asyncpg
+from fastapi import Depends, Request
+
+from ..adapters.decision_waiter import DecisionWaiter
+from ..links import Links
+from ..settings import RegistrationSettings
+
+
+def _pool(request: Request) -> asyncpg.Pool:
+    return request.app.state.pool
+
+
+def _links(request: Request) -> Links:
+    return request.app.state.links
+
+
+def _waiter(request: Request) -> DecisionWaiter:
+    return request.app.state.waiter
+
+
+def _settings(request: Request) -> RegistrationSettings:
+    return request.app.state.runtime.settings
+
+
+Pool = Annotated[asyncpg.Pool, Depends(_pool)]
+LinksDep = Annotated[Links, Depends(_links)]
+Waiter = Annotated[DecisionWaiter, Depends(_waiter)]
+Settings = Annotated[RegistrationSettings, Depends(_settings)]

@@ -1,0 +1,89 @@
+"""Staff: participant lists per event and session, exports, cancelling on a person's behalf."""
+
+from typing import Annotated, Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query, Response
+from pydantic import BaseModel, Field
+
+from treffpunkt_shared.auth import Access, staff
+from treffpunkt_shared.catalog_copy import get_event
+from treffpunkt_shared.contracts.registration import CancelledBy
+from treffpunkt_shared.errors import require_found
+
+from ..adapters import repository
+from ..domain.model import Status
+from ..service_layer.cancel import cancel
+from ..service_layer.views import position_of
+from . import exports
+from .dependencies import LinksDep, Pool
+
+router = APIRouter(prefix="/api/staff", tags=["staff"])
+Reader = Annotated[str, Depends(staff(Access.read))]
+Writer = Annotated[str, Depends(staff(Access.write))]
+
+
+class StaffRegistration(BaseModel):
+    id: UUID
+    event_id: UUID
+    session_id: UUID
+    status: Status
+    waitlist_position: int | None = Field(None, description="While waitlisted.")
+    first_name: str
+    last_name: str
+    email: str
+    organisation: str
+    phone: str | None
+    remarks: str | None
+    language: str
+    rejection_reason: str | None
+    cancelled_by: str | None
+    created_at: str = Field(description="When the registration was accepted (ISO 8601).")
+
+
+async def _listing(pool, event_id: UUID, session_id: UUID | None, status: Status | None):
+    event = require_found(await get_event(pool, event_id), "event", event_id)
+    records = await repository.listing(pool, event_id=event_id, session_id=session_id, status=status)
+    positions = {r["id"]: await position_of(pool, r) for r in records if r["status"] == Status.waitlisted}
+    return event, records, positions
+
+
+@router.get("/events/{event_id}/registrations", response_model=list[StaffRegistration],
+            summary="Registrations of an event, by session, optionally filtered")
+async def list_registrations(
+    event_id: UUID, pool: Pool, _: Reader,
+    session_id: Annotated[UUID | None, Query(description="Only this session.")] = None,
+    status: Annotated[Status | None, Query(description="Only this status.")] = None,
+) -> list[StaffRegistration]:
+    _, records, positions = await _listing(pool, event_id, session_id, status)
+    return [
+        StaffRegistration(**{k: r[k] for k in StaffRegistration.model_fields if k in r.keys()},
+                          waitlist_position=positions.get(r["id"]), created_at=r["created_at"].isoformat())
+        for r in records
+    ]
+
+
+@router.get("/events/{event_id}/registrations.{file_format}", summary="Participant list as CSV or XLSX",
+            response_class=Response,
+            responses={200: {"content": {"text/csv": {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}})
+async def export_registrations(
+    event_id: UUID, file_format: Literal["csv", "xlsx"], pool: Pool, _: Reader,
+    session_id: Annotated[UUID | None, Query()] = None,
+    status: Annotated[Status | None, Query()] = None,
+) -> Response:
+    event, records, positions = await _listing(pool, event_id, session_id, status)
+    rows = exports.as_rows(records, {s.id: s.title for s in event.sessions}, positions)
+    if file_format == "csv":
+        body, media_type = exports.to_csv(rows), "text/csv; charset=utf-8"
+    else:
+        body, media_type = exports.to_xlsx(rows), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(body, media_type=media_type,
+                    headers={"Content-Disposition": f'attachment; filename="anmeldungen-{event_id}.{file_format}"'})
+
+
+@router.post("/registrations/{registration_id}/cancel", response_model=StaffRegistration,
+             summary="Cancel a registration on the person's behalf (idempotent)")
+async def staff_cancel(registration_id: UUID, pool: Pool, links: LinksDep, _: Writer) -> StaffRegistration:
+    row = await cancel(pool, registration_id, CancelledBy.staff, links)
+    return StaffRegistration(**{k: row[k] for k in StaffRegistration.model_fields if k in row.keys()},
+                             created_at=row["created_at"].isoformat())
