@@ -84,6 +84,7 @@ class RunningService:
 async def start_service(name: str, *, postgres_url: str, kafka_servers: list[str], fetch_max_wait_ms: int,
                         mock_broker: bool, **overrides: Any) -> RunningService:
     settings_class = _load(SETTINGS_CLASSES[name])
+    port = overrides.pop("http_port", None) or free_port()
     values = {
         "signing_secret": "test-signing-secret-0123456789",
         "database_url": postgres_url,
@@ -92,7 +93,8 @@ async def start_service(name: str, *, postgres_url: str, kafka_servers: list[str
         "kafka_fetch_max_wait_ms": fetch_max_wait_ms,
         "kafka_mock_broker": mock_broker,
         "http_host": "127.0.0.1",
-        "http_port": free_port(),
+        "http_port": port,
+        "public_base_url": f"http://127.0.0.1:{port}",
     } | overrides
     settings = settings_class(**values)
     package = importlib.import_module(name)
