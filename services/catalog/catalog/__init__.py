@@ -1,0 +1,1 @@
+"""Treffpunkt catalog service."""

@@ -1,0 +1,1 @@
+"""The catalog's connections to the outside: PostgreSQL."""

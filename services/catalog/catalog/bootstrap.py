@@ -1,0 +1,27 @@
+"""Wires the catalog: the shared runtime (pool, broker, outbox relay, health) with the catalog's routes."""
+
+from fastapi import FastAPI
+
+from treffpunkt_shared import runtime
+
+from .entrypoints import public_api, staff_api
+from .settings import CatalogSettings
+
+DESCRIPTION = """\
+The catalog of Treffpunkt: organisations, contact persons, programmes, events and their parallel
+sessions with limited seats. Staff manage it under `/api/staff` (bearer token); anyone reads the
+published events under `/api/events`. Every change is published on the Kafka topic
+`catalog.catalog.v1` as the new state of what changed.
+"""
+
+
+def _configure(app: FastAPI) -> None:
+    app.include_router(staff_api.router)
+    app.include_router(public_api.router)
+
+
+def create_app(settings: CatalogSettings | None = None) -> FastAPI:
+    settings = settings or CatalogSettings()
+    return runtime.create_app(
+        runtime.create_runtime(settings), title="Treffpunkt catalog", description=DESCRIPTION, configure=_configure
+    )

@@ -1,0 +1,1 @@
+"""The catalog's rules as plain objects: no I/O, no framework."""

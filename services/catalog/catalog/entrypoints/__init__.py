@@ -1,0 +1,1 @@
+"""The catalog's HTTP APIs: one for staff, one for the public."""
