@@ -15,7 +15,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from treffpunkt_shared.auth import create_token
-from treffpunkt_shared.db import database_dsn
+from treffpunkt_shared.db import connect, database_dsn
 from treffpunkt_shared.embedded.server import InProcessServer
 from treffpunkt_shared.migrations import migrate
 from treffpunkt_shared.settings import ServiceSettings
@@ -61,7 +61,7 @@ class RunningService:
         return database_dsn(self.settings.database_url, self.settings.database)
 
     async def create_token(self, *, can_write: bool = True) -> str:
-        conn = await asyncpg.connect(self.dsn)
+        conn = await connect(self.dsn)
         try:
             return await create_token(conn, f"test-{'write' if can_write else 'read'}", can_write=can_write)
         finally:
@@ -69,7 +69,7 @@ class RunningService:
 
     async def fetch(self, query: str, *args: Any) -> list[asyncpg.Record]:
         """Read the service's database directly (to prove what was or was not stored)."""
-        conn = await asyncpg.connect(self.dsn)
+        conn = await connect(self.dsn)
         try:
             return await conn.fetch(query, *args)
         finally:

@@ -10,14 +10,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import asyncpg
 import uvicorn
 from fastapi import FastAPI
 
 from .auth import create_token, revoke_token
-from .db import database_dsn
+from .db import connect, database_dsn
 from .logs import configure_logging
-from .migrations import migrate
 from .settings import ServiceSettings
 
 Command = Callable[[ServiceSettings, argparse.Namespace], Awaitable[int]]
@@ -56,6 +54,8 @@ def run_cli(
     if args.command == "serve":
         return _serve(settings, app_factory)
     if args.command == "migrate":
+        from .migrations import migrate  # Alembic and SQLAlchemy load slowly; only this command needs them
+
         asyncio.run(migrate(migrations, settings.database_url, settings.database))
         return 0
     if args.command == "create-token":
@@ -85,7 +85,7 @@ def _serve(settings: ServiceSettings, app_factory: Callable[[ServiceSettings], F
 
 
 async def _with_connection(settings: ServiceSettings, work):
-    conn = await asyncpg.connect(database_dsn(settings.database_url, settings.database))
+    conn = await connect(database_dsn(settings.database_url, settings.database))
     try:
         return await work(conn)
     finally:

@@ -30,6 +30,13 @@ async def ensure_database(server_url: str, database: str) -> bool:
         await conn.close()
 
 
+async def connect(dsn: str) -> asyncpg.Connection:
+    """A single connection with the same JSON codecs as the pool's."""
+    conn = await asyncpg.connect(dsn)
+    await _init_connection(conn)
+    return conn
+
+
 async def _init_connection(conn: asyncpg.Connection) -> None:
     for json_type in ("json", "jsonb"):
         await conn.set_type_codec(json_type, encoder=json.dumps, decoder=json.loads, schema="pg_catalog")

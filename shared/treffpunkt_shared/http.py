@@ -8,6 +8,7 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from .errors import InvalidField, Refused
 from .metrics import HTTP_LATENCY, HTTP_REQUESTS
 
 ReadinessCheck = Callable[[], Awaitable[None]]
@@ -71,3 +72,20 @@ def instrument(app: FastAPI) -> None:
             template = getattr(route, "path", "unmatched")
             HTTP_REQUESTS.labels(request.method, template, str(status)).inc()
             HTTP_LATENCY.labels(request.method, template).observe(time.perf_counter() - started)
+
+
+async def _refused(_: Request, error: Refused) -> JSONResponse:
+    # A rule broken by a field's value looks exactly like FastAPI's own validation errors (422,
+    # `detail[].loc` naming the field), so clients handle both alike.
+    if isinstance(error, InvalidField):
+        loc: list[str | int] = [error.location, error.field]
+        if error.index is not None:
+            loc.append(error.index)
+        body: dict = {"detail": [{"loc": loc, "msg": error.message, "type": "value_error"}]}
+    else:
+        body = {"detail": error.message}
+    return JSONResponse(body, status_code=error.status_code)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(Refused, _refused)

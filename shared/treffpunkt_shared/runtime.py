@@ -17,8 +17,7 @@ from fastapi import FastAPI
 from faststream.kafka import KafkaBroker
 
 from .db import create_pool, database_dsn
-from .errors import install_error_handlers
-from .http import Readiness, instrument, operations_router
+from .http import Readiness, install_error_handlers, instrument, operations_router
 from .messaging.broker import create_broker, producer_factory
 from .messaging.consumer import BatchHandler, InboxConsumer, dead_letter_publisher, subscribe
 from .messaging.outbox import OutboxRelay

@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 from treffpunkt_shared.cli import ExtraCommand, run_cli
-from treffpunkt_shared.db import create_pool, database_dsn
+from treffpunkt_shared.db import connect, database_dsn
 
 from .bootstrap import create_app
 from .demo import load_demo
@@ -15,13 +15,11 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 async def _load_demo(settings: CatalogSettings, _: argparse.Namespace) -> int:
-    # A pool rather than a bare connection: it brings the JSON codecs the queries rely on.
-    pool = await create_pool(database_dsn(settings.database_url, settings.database), size=1)
+    conn = await connect(database_dsn(settings.database_url, settings.database))
     try:
-        async with pool.acquire() as conn:
-            created = await load_demo(conn)
+        created = await load_demo(conn)
     finally:
-        await pool.close()
+        await conn.close()
     print(f"demo data loaded: {created} new item(s)", file=sys.stderr)
     return 0
 
