@@ -16,13 +16,14 @@ from treffpunkt_shared.contracts.catalog import ContactPerson as ContactPersonSn
 from treffpunkt_shared.contracts.catalog import Organisation as OrganisationSnapshot
 from treffpunkt_shared.contracts.catalog import Programme as ProgrammeSnapshot
 from treffpunkt_shared.errors import InvalidField, require_found
+from treffpunkt_shared.messaging.outbox import enqueue_many
 
 from ..adapters import queries
 from ..adapters.repository import CatalogRepository, Kind
 from ..domain.model import ContactPerson, Event, Organisation, Programme, Session
 from ..domain.status import StatusChange
 from ..read_models import StaffEvent, StaffSession
-from . import commands
+from . import commands, seat_ledger
 from .publishing import (
     publish_contact_person_deleted,
     publish_contact_persons,
@@ -239,5 +240,8 @@ async def update_session(conn: asyncpg.Connection, session_id: UUID, command: co
         await _require_known(repo, Kind.contact_person, "contact_person_ids", changes.get("contact_person_ids"))
         if revised != current:
             await repo.save_session(revised)
+            if revised.capacity > current.capacity:
+                # New seats go to the waiting list first, in its order.
+                await enqueue_many(conn, await seat_ledger.promote(conn, event_id, session_id), producer="catalog")
             await _publish_event(conn, event_id)
         return await queries.session(conn, session_id)
