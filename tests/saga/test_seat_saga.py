@@ -37,6 +37,7 @@ async def test_without_waiting_the_answer_is_pending_and_becomes_final(saga):
 async def rush(saga, event, session, count: int) -> tuple[list[dict], float]:
     started = time.perf_counter()
     responses = await asyncio.gather(*(saga.register(event, session) for _ in range(count)))
+    print(f"\n{count} POSTs answered in {time.perf_counter() - started:.2f}s")
     assert {r.status_code for r in responses} <= {201, 202}, [r.text for r in responses if r.status_code >= 300][:3]
     final = await saga.wait_final([r.json() for r in responses], timeout=120)
     return final, time.perf_counter() - started
