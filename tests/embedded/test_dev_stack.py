@@ -39,10 +39,10 @@ def dev_stack(tmp_path: Path):
         if not line and process.poll() is not None:
             break
         output.append(line)
-        if "Ctrl-C stops everything" in line:
+        if "Try: curl" in line:
             break
     try:
-        assert any("Ctrl-C stops everything" in line for line in output), "".join(output)
+        assert any("Try: curl" in line for line in output), "".join(output)
         yield process, ports, output
     finally:
         if process.poll() is None:

@@ -59,8 +59,8 @@ class DevStack:
         self._start_postgres()
         self._start_kafka()
         await self._start_mailbox()
-        await self._prepare_databases()
-        tokens = await self._staff_tokens()
+        await asyncio.gather(*(self._run(name, "migrate") for name, _ in SERVICES))
+        tokens, _ = await asyncio.gather(self._staff_tokens(), self._run("catalog", "load-demo"))
         for name, default_port in SERVICES:
             port = int(self.env.get(f"{name.upper()}_HTTP_PORT", default_port))
             self.children.append(await self._spawn(name, port))
@@ -110,17 +110,13 @@ class DevStack:
         await self._mailbox.start()
         self.env["SMTP_HOST"], self.env["SMTP_PORT"] = "127.0.0.1", str(self._mailbox.smtp_port)
 
-    async def _prepare_databases(self) -> None:
-        await asyncio.gather(*(self._run(name, "migrate") for name, _ in SERVICES))
-        await self._run("catalog", "load-demo")
-
     async def _staff_tokens(self) -> dict[str, str]:
         """One staff token per service, made on the first start and kept in var/ (git ignores it)."""
         path = self.var / "staff-tokens.json"
         tokens = json.loads(path.read_text()) if path.exists() else {}
-        for name, _ in SERVICES:
-            if name not in tokens:
-                tokens[name] = (await self._run(name, "create-token", "make-dev")).strip()
+        missing = [name for name, _ in SERVICES if name not in tokens]
+        created = await asyncio.gather(*(self._run(name, "create-token", "make-dev") for name in missing))
+        tokens |= {name: token.strip() for name, token in zip(missing, created, strict=True)}
         path.write_text(json.dumps(tokens, indent=2))
         path.chmod(0o600)
         return tokens
