@@ -99,7 +99,9 @@ async def _create_database(name: str, settings: ServiceSettings) -> None:
 
 
 async def start_service(name: str, *, postgres_url: str, kafka_servers: list[str], fetch_max_wait_ms: int,
-                        mock_broker: bool, **overrides: Any) -> RunningService:
+                        mock_broker: bool, app_options: dict[str, Any] | None = None,
+                        **overrides: Any) -> RunningService:
+    """`overrides` are settings; `app_options` go to the service's `create_app` (a clock, say)."""
     settings_class = _load(SETTINGS_CLASSES[name])
     port = overrides.pop("http_port", None) or free_port()
     values = {
@@ -115,7 +117,7 @@ async def start_service(name: str, *, postgres_url: str, kafka_servers: list[str
     } | overrides
     settings = settings_class(**values)
     await _create_database(name, settings)
-    app = importlib.import_module(f"{name}.bootstrap").create_app(settings)
+    app = importlib.import_module(f"{name}.bootstrap").create_app(settings, **(app_options or {}))
     server = InProcessServer(uvicorn.Config(app, host=settings.http_host, port=settings.http_port,
                                            log_config=None, lifespan="on"))
     task = asyncio.create_task(server.serve(), name=f"{name}-server")

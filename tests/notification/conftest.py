@@ -3,12 +3,10 @@ and a clock the test moves instead of waiting for coalescing windows and digest 
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from functools import partial
 from typing import Any
 
 import pytest
 
-from notification import bootstrap
 from notification.domain.model import BERLIN
 from treffpunkt_shared.embedded.mailbox import Mailbox
 
@@ -49,14 +47,11 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def start_notification(mailbox: Mailbox, start_service, clock: FakeClock,
-                       monkeypatch: pytest.MonkeyPatch) -> Callable[..., Awaitable[RunningService]]:
+def start_notification(mailbox: Mailbox, start_service, clock: FakeClock) -> Callable[..., Awaitable[RunningService]]:
     # `mailbox` first: set up first, torn down last, so the service stops before the SMTP server does.
-    # The shared harness builds the app with `create_app(settings)`; the clock goes in alongside.
-    monkeypatch.setattr(bootstrap, "create_app", partial(bootstrap.create_app, clock=clock))
-
     async def start(**overrides: Any) -> RunningService:
-        return await start_service("notification", smtp_host="127.0.0.1", smtp_port=mailbox.smtp_port,
+        return await start_service("notification", app_options={"clock": clock},
+                                   smtp_host="127.0.0.1", smtp_port=mailbox.smtp_port,
                                    **FAST | overrides)
 
     return start

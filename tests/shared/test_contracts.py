@@ -3,11 +3,12 @@
 import pytest
 
 from treffpunkt_shared.contracts.catalog import CATALOG_EVENTS, Event
+from treffpunkt_shared.contracts.delivery import DELIVERY_EVENTS
 from treffpunkt_shared.contracts.envelope import Envelope
 from treffpunkt_shared.contracts.registration import REGISTRATION_EVENTS
 from treffpunkt_shared.contracts.seats import SEAT_EVENTS
 
-ALL_EVENTS = CATALOG_EVENTS | SEAT_EVENTS | REGISTRATION_EVENTS
+ALL_EVENTS = CATALOG_EVENTS | SEAT_EVENTS | REGISTRATION_EVENTS | DELIVERY_EVENTS
 CONTRACTS = list(ALL_EVENTS.values())
 
 

@@ -68,7 +68,7 @@ class InboxConsumer:
             try:
                 parsed.append((record, Envelope.model_validate_json(record.value or b"")))
             except ValidationError as exc:
-                await self._dead_letter(record, f"not a valid envelope: {exc}")
+                await self._dead_letter(record, f"not a valid envelope: {exc}", reason="not a valid envelope")
         if not parsed:
             return
         try:
@@ -89,8 +89,8 @@ class InboxConsumer:
             await asyncio.sleep(self.retry_pause)
             raise
         except Exception as exc:
-            log.exception("%s: %s %s cannot be handled", self.name, envelope.event_type, envelope.event_id)
-            await self._dead_letter(record, f"{type(exc).__name__}: {exc}")
+            await self._dead_letter(record, f"{type(exc).__name__}: {exc}",
+                                    reason=f"{envelope.event_type} {envelope.event_id}: {type(exc).__name__}")
         finally:
             correlation_id.reset(token)
 
@@ -108,10 +108,12 @@ class InboxConsumer:
         self.stats.handled += len(fresh)
         self.stats.duplicates += len(messages) - len(fresh)
 
-    async def _dead_letter(self, record: ConsumerRecord, error: str) -> None:
+    async def _dead_letter(self, record: ConsumerRecord, error: str, *, reason: str) -> None:
+        """`error` (the full text, which may quote the message's personal data) goes with the dead
+        letter only; the log gets `reason`, which names no more than types and ids."""
         self.stats.dead_lettered += 1
         log.error("%s: message at %s[%d]@%d goes to the dead-letter topic: %s",
-                  self.name, record.topic, record.partition, record.offset, error[:500])
+                  self.name, record.topic, record.partition, record.offset, reason)
         await self.publish_dead_letter(record, error)
 
 

@@ -1,0 +1,1 @@
+"""PostgreSQL, SMTP, templates and calendar files."""

@@ -1,0 +1,59 @@
+"""Queries on the local copy of the catalog (`treffpunkt_shared.catalog_copy` keeps it) that only this
+service needs."""
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+import asyncpg
+
+from treffpunkt_shared.contracts.catalog import Event, Session
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    event: Event
+    saved_at: datetime
+
+
+async def event_for_update(conn: asyncpg.Connection, event_id: UUID) -> StoredEvent | None:
+    """The stored snapshot, locked until the caller's transaction ends, so that the snapshot compared
+    with a new one stays the one the new one replaces."""
+    row = await conn.fetchrow(
+        "SELECT snapshot::text AS snapshot, saved_at FROM catalog_event WHERE id = $1 FOR UPDATE", event_id
+    )
+    return StoredEvent(Event.model_validate_json(row["snapshot"]), row["saved_at"]) if row else None
+
+
+def _lists_contact(contact_person_id: UUID) -> str:
+    """A JSON document that a session snapshot listing the person contains (for `@>`)."""
+    return json.dumps({"contact_persons": [{"id": str(contact_person_id)}]})
+
+
+async def sessions_of_contact_person(conn: asyncpg.Connection, contact_person_id: UUID,
+                                     not_ended_before: datetime) -> list[tuple[Event, Session]]:
+    """The sessions that list the person, of events that are on (published or closed) and not over."""
+    rows = await conn.fetch(
+        """
+        SELECT e.snapshot::text AS event, s.id AS session_id
+        FROM catalog_session s JOIN catalog_event e ON e.id = s.event_id
+        WHERE s.snapshot @> $1::text::jsonb
+          AND e.status IN ('published', 'closed')
+          AND (e.snapshot->>'ends_at')::timestamptz >= $2
+        ORDER BY e.starts_at, s.position
+        """,
+        _lists_contact(contact_person_id), not_ended_before,
+    )
+    found = []
+    for row in rows:
+        event = Event.model_validate_json(row["event"])
+        found.append((event, next(s for s in event.sessions if s.id == row["session_id"])))
+    return found
+
+
+async def contact_person_known(conn: asyncpg.Connection | asyncpg.Pool, contact_person_id: UUID) -> bool:
+    return bool(await conn.fetchval(
+        "SELECT EXISTS (SELECT 1 FROM catalog_session WHERE snapshot @> $1::text::jsonb)",
+        _lists_contact(contact_person_id),
+    ))

@@ -1,0 +1,117 @@
+"""The registrations this service has heard of, in PostgreSQL: whom to tell when an event changes,
+what their emails need, and the fill levels of the daily digests."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+import asyncpg
+
+from treffpunkt_shared.contracts.registration import Language, Registration
+
+from ..domain.model import STILL_REGISTERED, Registrant, RegistrationStatus
+
+
+@dataclass(frozen=True)
+class KnownRegistration:
+    id: UUID
+    event_id: UUID
+    session_id: UUID
+    status: RegistrationStatus
+    first_name: str
+    last_name: str
+    organisation: str
+    email: str
+    language: Language
+    status_url: str
+    cancel_url: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def registrant(self) -> Registrant:
+        return Registrant(self.id, self.event_id, self.email, self.name, self.language)
+
+
+@dataclass(frozen=True)
+class FillLevel:
+    confirmed: int
+    waitlisted: int
+
+
+_COLUMNS = ("id, event_id, session_id, status, first_name, last_name, organisation, email, language, "
+            "status_url, cancel_url")
+
+
+def _known(row: asyncpg.Record) -> KnownRegistration:
+    return KnownRegistration(**{**row, "status": RegistrationStatus(row["status"]), "language": Language(row["language"])})
+
+
+async def save(conn: asyncpg.Connection, registration: Registration, status: RegistrationStatus,
+               occurred_at: datetime, *, waitlist_position: int | None = None) -> None:
+    """Store the registration's latest state; a message older than what is stored changes nothing."""
+    participant = registration.participant
+    await conn.execute(
+        """
+        INSERT INTO registration (id, event_id, session_id, status, waitlist_position, first_name, last_name,
+                                  organisation, email, language, status_url, cancel_url, updated_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+        ON CONFLICT ON CONSTRAINT registration_pkey DO UPDATE
+        SET event_id = EXCLUDED.event_id, session_id = EXCLUDED.session_id, status = EXCLUDED.status,
+            waitlist_position = EXCLUDED.waitlist_position, first_name = EXCLUDED.first_name,
+            last_name = EXCLUDED.last_name, organisation = EXCLUDED.organisation, email = EXCLUDED.email,
+            language = EXCLUDED.language, status_url = EXCLUDED.status_url, cancel_url = EXCLUDED.cancel_url,
+            updated_at = EXCLUDED.updated_at
+        WHERE registration.updated_at <= EXCLUDED.updated_at
+        """,
+        registration.registration_id, registration.event_id, registration.session_id, status, waitlist_position,
+        participant.first_name, participant.last_name, participant.organisation, participant.email,
+        participant.language, registration.status_url, registration.cancel_url, occurred_at,
+    )
+
+
+async def next_calendar_sequences(conn: asyncpg.Connection, registration_ids: Sequence[UUID]) -> dict[UUID, int]:
+    """The SEQUENCE for the next calendar file of each registration: 0 for the first, then counting up,
+    so that calendars apply a later file over an earlier one."""
+    rows = await conn.fetch(
+        """
+        UPDATE registration SET calendar_sequence = COALESCE(calendar_sequence + 1, 0)
+        WHERE id = ANY($1::uuid[]) RETURNING id, calendar_sequence
+        """,
+        list(registration_ids),
+    )
+    return {row["id"]: row["calendar_sequence"] for row in rows}
+
+
+async def still_registered(conn: asyncpg.Connection, event_id: UUID) -> list[KnownRegistration]:
+    rows = await conn.fetch(
+        f"SELECT {_COLUMNS} FROM registration WHERE event_id = $1 AND status = ANY($2::text[]) ORDER BY id",
+        event_id, list(STILL_REGISTERED),
+    )
+    return [_known(row) for row in rows]
+
+
+async def get(conn: asyncpg.Connection, registration_id: UUID) -> KnownRegistration | None:
+    row = await conn.fetchrow(f"SELECT {_COLUMNS} FROM registration WHERE id = $1", registration_id)
+    return _known(row) if row else None
+
+
+async def get_many(conn: asyncpg.Connection, registration_ids: Sequence[UUID]) -> dict[UUID, KnownRegistration]:
+    rows = await conn.fetch(f"SELECT {_COLUMNS} FROM registration WHERE id = ANY($1::uuid[])", list(registration_ids))
+    return {row["id"]: _known(row) for row in rows}
+
+
+async def fill_levels(conn: asyncpg.Connection, session_ids: Sequence[UUID]) -> dict[UUID, FillLevel]:
+    rows = await conn.fetch(
+        """
+        SELECT session_id,
+               count(*) FILTER (WHERE status = 'confirmed') AS confirmed,
+               count(*) FILTER (WHERE status = 'waitlisted') AS waitlisted
+        FROM registration WHERE session_id = ANY($1::uuid[]) GROUP BY session_id
+        """,
+        list(session_ids),
+    )
+    levels = {row["session_id"]: FillLevel(row["confirmed"], row["waitlisted"]) for row in rows}
+    return {session_id: levels.get(session_id, FillLevel(0, 0)) for session_id in session_ids}

@@ -1,0 +1,1 @@
+"""The notification service's rules as plain objects: no I/O."""

@@ -1,0 +1,1 @@
+"""Where work comes in: Kafka consumers, background workers, the staff API."""

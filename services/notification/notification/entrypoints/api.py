@@ -1,0 +1,103 @@
+"""The staff API (bearer tokens): the delivery log, and the contact persons' notice preferences."""
+
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+import asyncpg
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+from pydantic import BaseModel, ConfigDict, Field
+
+from treffpunkt_shared.auth import Access, staff
+from treffpunkt_shared.contracts.delivery import EmailKind
+from treffpunkt_shared.contracts.registration import Language
+
+from ..adapters import catalog, contact_notices, emails
+from ..domain.model import ContactMode, EmailStatus
+
+router = APIRouter(prefix="/api", tags=["staff"])
+
+Reader = Annotated[str, Depends(staff(Access.read))]
+Writer = Annotated[str, Depends(staff(Access.write))]
+
+
+def _pool(request: Request) -> asyncpg.Pool:
+    return request.app.state.pool
+
+
+class Delivery(BaseModel):
+    message_id: str = Field(description="The email's Message-ID header.")
+    kind: EmailKind = Field(description="What the email is about.")
+    registration_id: UUID | None = Field(description="The registration it is about; none for a contact person's "
+                                         "notice or digest (which may list several).")
+    event_id: UUID | None = Field(description="The event it is about, if one.")
+    recipient: str = Field(description="Where it goes.")
+    subject: str | None = Field(description="Its subject, once it has been rendered.")
+    status: EmailStatus = Field(description="pending (waiting or being retried), sent, or failed.")
+    attempts: int = Field(description="SMTP attempts so far.")
+    created_at: datetime = Field(description="When it was queued.")
+    next_attempt_at: datetime | None = Field(description="While pending: when it is tried (again).")
+    sent_at: datetime | None = Field(description="When the SMTP server accepted it.")
+    failed_at: datetime | None = Field(description="When it was given up.")
+    last_error: str | None = Field(description="Why the last attempt failed.")
+    smtp_reply: str | None = Field(description="The SMTP server's reply to the last attempt (acceptance or refusal).")
+
+
+class PreferenceIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"mode": "daily", "language": "de"}]})
+
+    mode: ContactMode = Field(description="`immediate`: a notice per registration, at most one email per window "
+                              "listing all new ones; `daily`: one digest a day with the fill levels; `off`: none.")
+    language: Language = Field(Language.de, description="Language of the notices.")
+
+
+class Preference(BaseModel):
+    contact_person_id: UUID = Field(description="The contact person (id in the catalog).")
+    mode: ContactMode = Field(description="How the person hears about registrations for their sessions.")
+    language: Language = Field(description="Language of the notices.")
+    updated_by: str | None = Field(description="The staff token that set it; none while it is the default.")
+    updated_at: datetime | None = Field(description="When it was set; none while it is the default.")
+
+
+@router.get("/deliveries", summary="The delivery log of a registration or a recipient")
+async def delivery_log(
+    request: Request,
+    _: Reader,
+    registration_id: Annotated[UUID | None, Query(description="Emails about this registration, including the "
+                                                  "contact persons' notices that listed it.")] = None,
+    recipient: Annotated[str | None, Query(min_length=3, description="Emails to this address (any case).")] = None,
+) -> list[Delivery]:
+    """What was sent when, what is still being tried, and what failed and why; oldest first."""
+    if registration_id is None and recipient is None:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, [{
+            "loc": ["query", "registration_id"], "type": "missing",
+            "msg": "Give registration_id or recipient (or both) to say whose deliveries to show.",
+        }])
+    entries = await emails.delivery_log(_pool(request), registration_id=registration_id, recipient=recipient)
+    return [Delivery.model_validate(entry, from_attributes=True) for entry in entries]
+
+
+async def _known(pool: asyncpg.Pool, contact_person_id: UUID) -> contact_notices.Preference | None:
+    stored = await contact_notices.preference(pool, contact_person_id)
+    if stored is None and not await catalog.contact_person_known(pool, contact_person_id):
+        raise HTTPException(status.HTTP_404_NOT_FOUND,
+                            f"No session known here lists a contact person with id {contact_person_id}.")
+    return stored
+
+
+@router.get("/contact-persons/{contact_person_id}/preference", summary="How a contact person hears about registrations")
+async def get_preference(request: Request, contact_person_id: UUID, _: Reader) -> Preference:
+    stored = await _known(_pool(request), contact_person_id)
+    if stored is None:
+        return Preference(contact_person_id=contact_person_id, mode=ContactMode.immediate, language=Language.de,
+                          updated_by=None, updated_at=None)
+    return Preference.model_validate(stored, from_attributes=True)
+
+
+@router.put("/contact-persons/{contact_person_id}/preference", summary="Choose how a contact person hears about "
+            "registrations")
+async def set_preference(request: Request, contact_person_id: UUID, body: PreferenceIn, token_name: Writer) -> Preference:
+    pool = _pool(request)
+    await _known(pool, contact_person_id)
+    stored = await contact_notices.set_preference(pool, contact_person_id, body.mode, body.language, token_name)
+    return Preference.model_validate(stored, from_attributes=True)

@@ -1,0 +1,147 @@
+"""Rendering a queued email from the local data as it is when the email goes out: the registration
+as last heard of, the event and session from the local copy of the catalog, the fill levels."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from treffpunkt_shared.catalog_copy import get_event
+from treffpunkt_shared.contracts.catalog import Event, Session
+from treffpunkt_shared.contracts.delivery import EmailKind
+from treffpunkt_shared.contracts.registration import Language
+
+from ..adapters import catalog, contact_notices, registrations
+from ..adapters.calendar_file import CalendarEntry, calendar_file
+from ..adapters.emails import QueuedEmail
+from ..adapters.mime import CalendarAttachment, mime_message
+from ..adapters.registrations import FillLevel, KnownRegistration
+from ..adapters.templates import Templates
+from ..domain.model import CalendarMethod, calendar_uid
+from ..settings import NotificationSettings
+
+_CALENDAR_FILENAMES = {Language.de: "termin.ics", Language.en: "event.ics"}
+
+
+class NotRenderableYet(Exception):
+    """The local data the email needs has not arrived (yet); a later attempt may find it."""
+
+
+@dataclass(frozen=True)
+class NoticeLine:
+    happened: EmailKind
+    participant: KnownRegistration
+    noticed_at: datetime
+
+
+@dataclass(frozen=True)
+class SessionNotices:
+    event: Event
+    session: Session
+    lines: list[NoticeLine]
+
+
+@dataclass(frozen=True)
+class SessionFill:
+    event: Event
+    session: Session
+    fill: FillLevel
+
+
+class Composer:
+    def __init__(self, templates: Templates, settings: NotificationSettings) -> None:
+        self._templates = templates
+        self._settings = settings
+
+    async def compose(self, conn: asyncpg.Connection, email: QueuedEmail, *, now: datetime) -> EmailMessage:
+        if email.kind in (EmailKind.contact_notice, EmailKind.contact_digest):
+            context, reply_to, calendar = await self._contact_context(conn, email, now), None, None
+        else:
+            context, reply_to, calendar = await self._registrant_context(conn, email, now)
+        rendered = self._templates.render(email.kind, email.language, context)
+        return mime_message(
+            rendered,
+            sender=self._settings.sender,
+            recipient=Address(display_name=email.recipient_name, addr_spec=email.recipient),
+            reply_to=reply_to,
+            message_id=email.message_id,
+            language=email.language.value,
+            date=now,
+            calendar=calendar,
+        )
+
+    async def _registrant_context(self, conn: asyncpg.Connection, email: QueuedEmail, now: datetime
+                                  ) -> tuple[dict[str, Any], Address | None, CalendarAttachment | None]:
+        assert email.registration_id is not None and email.event_id is not None
+        registration = await registrations.get(conn, email.registration_id)
+        event = await get_event(conn, email.event_id)
+        session = next((s for s in event.sessions if registration and s.id == registration.session_id), None) if event else None
+        if registration is None or event is None or session is None:
+            raise NotRenderableYet(f"event {email.event_id} or its session is not in the local copy of the catalog")
+        details = email.details
+        context = {
+            "participant": registration,
+            "event": event,
+            "session": session,
+            "contacts": session.contact_persons,
+            "details": details,
+            "previous": _previous(details),
+        }
+        first_contact = session.contact_persons[0] if session.contact_persons else None
+        reply_to = Address(display_name=first_contact.name, addr_spec=first_contact.email) if first_contact else None
+        calendar = None
+        if "calendar_sequence" in details:
+            method = CalendarMethod(details["calendar_method"])
+            entry = CalendarEntry(
+                uid=calendar_uid(registration.id, self._settings.sender_domain),
+                sequence=details["calendar_sequence"],
+                method=method,
+                event=event,
+                session=session,
+                organizer=self._settings.sender,
+                attendee=Address(display_name=registration.name, addr_spec=registration.email),
+                description=f"{session.title}\n\n{registration.status_url}",
+            )
+            calendar = CalendarAttachment(calendar_file(entry, stamp=now), method, _CALENDAR_FILENAMES[email.language])
+        return context, reply_to, calendar
+
+    async def _contact_context(self, conn: asyncpg.Connection, email: QueuedEmail, now: datetime) -> dict[str, Any]:
+        notices = await contact_notices.carried_by(conn, email.id)
+        people = await registrations.get_many(conn, [n.registration_id for n in notices])
+        events = {event_id: await get_event(conn, event_id) for event_id in {n.event_id for n in notices}}
+        grouped: dict[tuple[UUID, UUID], list[NoticeLine]] = defaultdict(list)
+        for notice in notices:
+            grouped[(notice.event_id, notice.session_id)].append(
+                NoticeLine(notice.happened, people[notice.registration_id], notice.noticed_at))
+        groups = []
+        for (event_id, session_id), lines in grouped.items():
+            event = events[event_id]
+            session = next((s for s in event.sessions if s.id == session_id), None) if event else None
+            if event is None or session is None:
+                raise NotRenderableYet(f"event {event_id} or its session {session_id} is not in the local copy of the catalog")
+            groups.append(SessionNotices(event, session, lines))
+        groups.sort(key=lambda g: (g.event.starts_at, g.session.position))
+        context: dict[str, Any] = {
+            "contact_name": email.recipient_name,
+            "groups": groups,
+            "count": len(notices),
+            "event_titles": list(dict.fromkeys(g.event.title for g in groups)),
+        }
+        if email.kind is EmailKind.contact_digest:
+            sessions = await catalog.sessions_of_contact_person(conn, UUID(email.details["contact_person_id"]), now)
+            levels = await registrations.fill_levels(conn, [s.id for _, s in sessions])
+            context["sessions"] = [SessionFill(event, session, levels[session.id]) for event, session in sessions]
+        return context
+
+
+def _previous(details: dict[str, Any]) -> dict[str, Any] | None:
+    """When and where an event was to be before it moved (see `EventChange.details`)."""
+    previous = details.get("previous")
+    if previous is None:
+        return None
+    return previous | {key: datetime.fromisoformat(previous[key]) for key in ("starts_at", "ends_at")}
