@@ -56,6 +56,8 @@ class DevStack:
         started = time.monotonic()
         (self.var / "log").mkdir(parents=True, exist_ok=True)
         self.env.setdefault("REGISTRATION_SIGNING_SECRET", self._signing_secret())
+        # One minute rather than production's five, so that trying it out shows the contact persons' notice soon.
+        self.env.setdefault("NOTIFICATION_COALESCING_WINDOW_SECONDS", "60")
         self._start_postgres()
         self._start_kafka()
         await self._start_mailbox()
@@ -161,6 +163,8 @@ class DevStack:
             lines.append(f"  {'mailbox':<13} {self._mailbox.web_url}   (SMTP on localhost:{self._mailbox.smtp_port})")
         lines.append("")
         lines += [f"  {note}" for note in self.notes]
+        lines.append(f"  Contact persons' notices are gathered for {self.env['NOTIFICATION_COALESCING_WINDOW_SECONDS']}s "
+                     "before they are sent (NOTIFICATION_COALESCING_WINDOW_SECONDS).")
         lines.append("\n  Staff tokens (Authorization: Bearer ...), kept in var/staff-tokens.json:")
         lines += [f"    {name:<13} {token}" for name, token in tokens.items()]
         lines.append(f"\n  Try: curl http://localhost:{self.children[1].port}/api/events\n")
