@@ -7,7 +7,7 @@ VENV := .venv
 UV := $(VENV)/bin/uv
 STAMP := $(VENV)/.synced
 
-.PHONY: dev test bench lock clean help
+.PHONY: dev test bench lock clean help docs
 
 help:
 	@echo "make dev    start the whole system (PostgreSQL, Kafka protocol, SMTP mailbox, three services)"
@@ -27,6 +27,12 @@ dev: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest
+
+bench: $(STAMP)
+	$(VENV)/bin/python -m bench.rush $(ARGS)
+
+docs: $(STAMP)
+	$(VENV)/bin/python -m treffpunkt_shared.docs
 
 lock: $(UV)
 	$(UV) lock

@@ -1,21 +1,30 @@
-"""Where the tests find PostgreSQL and Kafka: an explicit environment variable, else a
+"""Where the tests find PostgreSQL, Kafka and the SMTP sink: an explicit environment variable, else a
 testcontainers container when a Docker engine answers, else the embedded stack of `make dev`.
 The same test bodies run against all three.
 """
 
+import asyncio
+import itertools
 import os
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 
+import httpx
+import pytest
+
 from treffpunkt_shared.embedded.kafka import EmbeddedKafka
+from treffpunkt_shared.embedded.mailbox import ReceivedMessage
 from treffpunkt_shared.embedded.postgres import EmbeddedPostgres
 from treffpunkt_shared.topics import Topic, all_topics
 
 POSTGRES_IMAGE = "postgres:16-alpine"
 KAFKA_IMAGE = "apache/kafka:3.9.1"
+MAILPIT_IMAGE = "axllent/mailpit:v1.22.3"  # as in docker-compose.yml
 
 
 @cache
@@ -111,3 +120,123 @@ def create_topics(bootstrap_servers: list[str], topics: tuple[Topic, ...]) -> No
             await admin.close()
 
     asyncio.run(create())
+
+
+class MailpitMailbox:
+    """A Mailpit server through the part of the embedded `Mailbox`'s interface that the tests use
+    (`host`, `smtp_port`, `messages`, `wait_for`, `clear`), reading Mailpit's HTTP API.
+
+    Mailpit cannot be made to fail on cue: the tests that inject SMTP faults skip here."""
+
+    NO_FAULTS = "SMTP faults are injected only into the embedded mailbox, not into Mailpit"
+
+    def __init__(self, host: str, smtp_port: int, api_url: str, kind: str) -> None:
+        self.host = host
+        self.smtp_port = smtp_port
+        self.kind = kind
+        self._api = httpx.Client(base_url=api_url.rstrip("/"), timeout=10)
+        self._received: dict[str, ReceivedMessage] = {}
+        self._numbers = itertools.count(1)
+
+    def wait_ready(self, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if self._api.get("/api/v1/info").status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Mailpit at {self._api.base_url} did not answer within {timeout}s")
+            time.sleep(0.2)
+
+    @property
+    def messages(self) -> list[ReceivedMessage]:
+        """Every message in Mailpit, oldest first (numbered like the embedded mailbox's, from 1)."""
+        listing = self._api.get("/api/v1/messages", params={"limit": 100_000}).json()["messages"]
+        listing.sort(key=lambda summary: _timestamp(summary["Created"]))
+        for summary in listing:
+            if summary["ID"] not in self._received:
+                self._received[summary["ID"]] = self._fetch(summary)
+        return [self._received[summary["ID"]] for summary in listing]
+
+    def _fetch(self, summary: dict) -> ReceivedMessage:
+        detail = self._api.get(f"/api/v1/message/{summary['ID']}").json()
+        raw = self._api.get(f"/api/v1/message/{summary['ID']}/raw").content
+        # Mailpit lists the envelope recipients missing from To and Cc as Bcc.
+        recipients = [person["Address"] for field in ("To", "Cc", "Bcc") for person in summary.get(field) or ()]
+        return ReceivedMessage(
+            id=next(self._numbers),
+            received_at=_timestamp(summary["Created"]),
+            mail_from=detail.get("ReturnPath") or summary["From"]["Address"],
+            rcpt_tos=tuple(recipients),
+            raw=raw,
+        )
+
+    async def wait_for(self, count: int, *, timeout: float = 10.0,
+                       predicate: Callable[[ReceivedMessage], bool] | None = None) -> list[ReceivedMessage]:
+        """Like `Mailbox.wait_for`: at least `count` messages (matching `predicate`), then all of those."""
+        deadline = time.monotonic() + timeout
+        while True:
+            matching = [m for m in await asyncio.to_thread(lambda: self.messages) if predicate is None or predicate(m)]
+            if len(matching) >= count:
+                return matching
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"expected {count} message(s) within {timeout} s, but {len(matching)} arrived")
+            await asyncio.sleep(0.1)
+
+    def clear(self) -> None:
+        self._api.delete("/api/v1/messages")
+        self._received.clear()
+
+    def close(self) -> None:
+        self._api.close()
+
+    async def go_down(self) -> None:
+        pytest.skip(self.NO_FAULTS)
+
+    async def come_up(self) -> None:
+        pytest.skip(self.NO_FAULTS)
+
+    @property
+    def reject_recipients(self) -> dict[str, tuple[int, str]]:
+        pytest.skip(self.NO_FAULTS)
+
+    @property
+    def transient_failures(self) -> int:
+        pytest.skip(self.NO_FAULTS)
+
+    @transient_failures.setter
+    def transient_failures(self, count: int) -> None:
+        pytest.skip(self.NO_FAULTS)
+
+
+def _timestamp(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+@contextmanager
+def mailpit_backend() -> Iterator[MailpitMailbox | None]:
+    """Mailpit for the session, or None where each test gets a fresh embedded mailbox."""
+    if (host := os.environ.get("SMTP_HOST")) and (api_url := os.environ.get("MAILPIT_API_URL")):
+        mailbox = MailpitMailbox(host, int(os.environ.get("SMTP_PORT", "1025")), api_url, "environment")
+        try:
+            yield mailbox
+        finally:
+            mailbox.close()
+    elif docker_available():
+        from testcontainers.core.container import DockerContainer
+
+        # Mailpit keeps 500 messages by default; a test may look back further than that.
+        with DockerContainer(MAILPIT_IMAGE).with_exposed_ports(1025, 8025).with_env(
+                "MP_MAX_MESSAGES", "100000") as container:
+            host = container.get_container_host_ip()
+            mailbox = MailpitMailbox(host, int(container.get_exposed_port(1025)),
+                                     f"http://{host}:{container.get_exposed_port(8025)}", "container")
+            try:
+                mailbox.wait_ready()
+                yield mailbox
+            finally:
+                mailbox.close()
+    else:
+        yield None

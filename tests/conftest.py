@@ -10,7 +10,15 @@ from aiokafka import AIOKafkaConsumer
 from treffpunkt_shared.contracts.envelope import Envelope
 from treffpunkt_shared.embedded.mailbox import Mailbox
 
-from .backends import KafkaBackend, PostgresBackend, embedded_kafka_backend, postgres_backend, shared_kafka_backend
+from .backends import (
+    KafkaBackend,
+    MailpitMailbox,
+    PostgresBackend,
+    embedded_kafka_backend,
+    mailpit_backend,
+    postgres_backend,
+    shared_kafka_backend,
+)
 from .services import RunningService
 from .services import start_service as _start_service
 
@@ -65,8 +73,9 @@ async def start_service(postgres_url: str, kafka: KafkaBackend) -> AsyncIterator
 
 @pytest.fixture
 def read_topic(kafka: KafkaBackend) -> Callable[..., Awaitable[list[Envelope]]]:
-    async def read(topic: str, *, count: int, timeout: float = 10.0, raw: bool = False) -> list[Any]:
-        """The first `count` messages of `topic` (from the beginning), read with a real consumer."""
+    async def read(topic: str, *, count: int, timeout: float = 10.0, raw: bool = False, key: str | None = None) -> list[Any]:
+        """The first `count` messages of `topic` (from the beginning; with `key`, those with that key; a broker
+        shared by the session holds other tests' messages too), read with a real consumer."""
         consumer = AIOKafkaConsumer(topic, bootstrap_servers=kafka.bootstrap_servers, group_id=None,
                                     auto_offset_reset="earliest", enable_auto_commit=False,
                                     fetch_max_wait_ms=kafka.fetch_max_wait_ms)
@@ -77,7 +86,7 @@ def read_topic(kafka: KafkaBackend) -> Callable[..., Awaitable[list[Envelope]]]:
                 while len(records) < count:
                     batch = await consumer.getmany(timeout_ms=200)
                     for partition_records in batch.values():
-                        records.extend(partition_records)
+                        records.extend(r for r in partition_records if key is None or r.key == key.encode())
         except TimeoutError:
             raise AssertionError(f"{topic}: {len(records)} of {count} messages arrived within {timeout}s") from None
         finally:
@@ -87,8 +96,19 @@ def read_topic(kafka: KafkaBackend) -> Callable[..., Awaitable[list[Envelope]]]:
     return read
 
 
+@pytest.fixture(scope="session")
+def _session_mailpit() -> Iterator[MailpitMailbox | None]:
+    with mailpit_backend() as backend:
+        yield backend
+
+
 @pytest.fixture
-async def mailbox() -> AsyncIterator[Mailbox]:
-    """A real SMTP server that keeps what it receives (the one `make dev` shows on port 8025)."""
+async def mailbox(_session_mailpit: MailpitMailbox | None) -> AsyncIterator[Mailbox | MailpitMailbox]:
+    """A real SMTP server that keeps what it receives: Mailpit (from the environment or a container),
+    emptied for each test, else a fresh embedded mailbox (the one `make dev` shows on port 8025)."""
+    if _session_mailpit is not None:
+        _session_mailpit.clear()
+        yield _session_mailpit
+        return
     async with Mailbox(web_port=None) as box:
         yield box

@@ -12,6 +12,7 @@ import asyncpg
 
 from .contracts.catalog import CATALOG_EVENTS, Event, EventSaved
 from .contracts.envelope import Envelope
+from .messaging.consumer import one_by_one
 
 CATALOG_COPY_TABLES_V1 = """
 CREATE TABLE catalog_event (
@@ -38,7 +39,7 @@ async def apply_catalog_events(conn: asyncpg.Connection, envelopes: Sequence[Env
     Only `EventSaved` matters here: a change to a contact person or organisation comes with new
     snapshots of the events that show them (a deleted person is gone from those snapshots).
     """
-    for envelope in envelopes:
+    for envelope in one_by_one(envelopes):
         payload = envelope.parse_payload(CATALOG_EVENTS)
         if isinstance(payload, EventSaved):
             await save_event(conn, payload.event, envelope)

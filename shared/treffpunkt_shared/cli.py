@@ -6,7 +6,8 @@ A service adds its own commands through `extra`.
 import argparse
 import asyncio
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,9 +80,20 @@ def _serve(settings: ServiceSettings, app_factory: Callable[[ServiceSettings], F
         lifespan="on",
         timeout_graceful_shutdown=20,
     )
-    server = uvicorn.Server(config)
+    server = _Server(config)
     server.run()
     return 0 if server.started else 1
+
+
+class _Server(uvicorn.Server):
+    """Exits 0 after a graceful shutdown on SIGTERM or SIGINT. uvicorn raises the signal again once it has
+    shut down, and the process would end as killed by it (143) though it stopped cleanly."""
+
+    @contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        with super().capture_signals():
+            yield
+            self._captured_signals.clear()
 
 
 async def _with_connection(settings: ServiceSettings, work):

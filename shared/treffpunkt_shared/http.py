@@ -1,17 +1,24 @@
-"""HTTP plumbing every service mounts: liveness, readiness, metrics, request metrics."""
+"""HTTP plumbing every service mounts: liveness, readiness, metrics, request metrics, the correlation
+id of requests about a registration, and tracing."""
 
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+from uuid import UUID
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
+from opentelemetry.trace import Span, TracerProvider
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from .errors import InvalidField, Refused
+from .logs import set_correlation_id
 from .metrics import HTTP_LATENCY, HTTP_REQUESTS
 
 ReadinessCheck = Callable[[], Awaitable[None]]
+OPERATIONS_PATHS = ("/healthz", "/readyz", "/metrics")
 
 
 class Readiness:
@@ -36,7 +43,8 @@ class Readiness:
         return report
 
 
-def operations_router(readiness: Readiness) -> APIRouter:
+def operations_router(readiness: Readiness, measure: Callable[[], Awaitable[None]]) -> APIRouter:
+    """`measure`: brings the gauges that are measured at scrape time up to date."""
     router = APIRouter(tags=["operations"])
 
     @router.get("/healthz", summary="The process is alive")
@@ -51,6 +59,7 @@ def operations_router(readiness: Readiness) -> APIRouter:
 
     @router.get("/metrics", summary="Prometheus metrics", include_in_schema=False)
     async def metrics() -> Response:
+        await measure()
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     return router
@@ -72,6 +81,42 @@ def instrument(app: FastAPI) -> None:
             template = getattr(route, "path", "unmatched")
             HTTP_REQUESTS.labels(request.method, template, str(status)).inc()
             HTTP_LATENCY.labels(request.method, template).observe(time.perf_counter() - started)
+
+
+async def correlate_request(request: Request) -> None:
+    """An app-wide dependency: a request about a registration (its id in the path, or a `registration_id`
+    query parameter) has that id as its correlation id, on its log lines and its span. A dependency
+    rather than a middleware: the path's parameters are known once the route has matched, and what a
+    dependency sets reaches the route."""
+    value = request.path_params.get("registration_id") or request.query_params.get("registration_id")
+    if value is None:
+        return
+    try:
+        set_correlation_id(str(UUID(str(value))))
+    except ValueError:
+        return  # not an id (the route answers 422): nothing to correlate, and nothing from the request logged
+
+
+def trace_requests(app: FastAPI, tracer_provider: TracerProvider) -> None:
+    """A server span for each request (continuing a caller's `traceparent`), without the operations routes."""
+    from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+
+    FastAPIInstrumentor.instrument_app(
+        app, tracer_provider=tracer_provider, excluded_urls=",".join(OPERATIONS_PATHS),
+        exclude_spans=["receive", "send"], server_request_hook=_without_query,
+    )
+
+
+def _without_query(span: Span, scope: dict[str, Any]) -> None:
+    # Query strings carry the signed tokens of registrants' links: spans keep the path only.
+    if not span.is_recording():
+        return
+    attributes = getattr(span, "attributes", None) or {}
+    for name in ("http.url", "url.full"):
+        if name in attributes:
+            span.set_attribute(name, urlunsplit(urlsplit(str(attributes[name]))._replace(query="")))
+    if "url.query" in attributes:
+        span.set_attribute("url.query", "")
 
 
 async def _refused(_: Request, error: Refused) -> JSONResponse:

@@ -1,40 +1,54 @@
 """What every service process runs: a database pool, the Kafka consumers, the outbox relay and the
 HTTP app, started and stopped together.
 
-Shutdown (SIGTERM through uvicorn): readiness goes false, the consumers stop taking messages and
-finish the batch in hand, the relay stops (unpublished rows stay in the outbox for the next
-start or another replica), then the pool closes.
+Shutdown (SIGTERM through uvicorn, after the HTTP requests in hand are answered): readiness goes
+false; the consumers stop taking messages and finish and commit the batch in hand; the background
+work stops and the service's stop callbacks run (the notification service finishes the emails in
+the works); the relay publishes what all of that committed; then the pool closes. Whatever could
+not be published stays in the outbox for the next start or another replica.
 """
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 
 import asyncpg
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from faststream.kafka import KafkaBroker
+from opentelemetry.trace import Tracer, TracerProvider
 
+from .contracts.messages import message_schema
 from .db import create_pool, database_dsn
-from .http import Readiness, install_error_handlers, instrument, operations_router
+from .http import Readiness, correlate_request, install_error_handlers, instrument, operations_router, trace_requests
 from .messaging.broker import create_broker, producer_factory
-from .messaging.consumer import BatchHandler, InboxConsumer, dead_letter_publisher, subscribe
-from .messaging.outbox import OutboxRelay
-from .metrics import MESSAGES_PUBLISHED
+from .messaging.consumer import BatchHandler, InboxConsumer, dead_letter_publisher, dead_letter_topic, subscribe
+from .messaging.outbox import OutboxRelay, backlog
+from .metrics import OUTBOX_BACKLOG, OUTBOX_OLDEST_AGE
 from .settings import ServiceSettings
+from .tracing import TRACER_NAME, create_tracer_provider
 
 log = logging.getLogger(__name__)
+
+# How long stopping waits for the relay's last round, and then for the database connections to be handed back.
+RELAY_STOP_SECONDS = 5.0
+POOL_CLOSE_SECONDS = 3.0
 
 
 @dataclass
 class Runtime:
     settings: ServiceSettings
     broker: KafkaBroker
+    tracer_provider: TracerProvider | None = None  # None: tracing is off
+    owns_tracer_provider: bool = False  # made from the settings, so shut down (flushed) with the service
     readiness: Readiness = field(default_factory=Readiness)
     handlers: dict[str, BatchHandler] = field(default_factory=dict)
     consumer: InboxConsumer | None = None
     _pool: asyncpg.Pool | None = None
+    _relay: OutboxRelay | None = None
+    _relay_task: asyncio.Task | None = None
     _background: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     _on_stop: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     _tasks: list[asyncio.Task] = field(default_factory=list)
@@ -49,20 +63,38 @@ class Runtime:
     def dsn(self) -> str:
         return database_dsn(self.settings.database_url, self.settings.database)
 
+    @property
+    def tracer(self) -> Tracer | None:
+        return self.tracer_provider.get_tracer(TRACER_NAME) if self.tracer_provider is not None else None
+
     def consume(self, topic: str, handler: BatchHandler) -> None:
         """Handle `topic`'s messages with `handler` (batches, inbox, dead letters)."""
         if self.consumer is not None:
             raise RuntimeError("topics are subscribed before the service starts")
         self.handlers[topic] = handler
 
-    def _subscribe(self) -> None:
+    def publishes(self, topic: str, description: str) -> None:
+        """Declare what the service publishes on `topic` (through its outbox), for its AsyncAPI document."""
+        self.broker.publisher(topic, schema=message_schema(topic), title=topic, description=description)
+
+    def subscribe(self) -> None:
+        """Register the consumer of the topics given to `consume` with the broker (done at start at the latest)."""
+        if self.consumer is not None or not self.handlers:
+            return
         self.consumer = InboxConsumer(
             name=self.settings.service_name,
             pool=lambda: self.pool,
             handlers=self.handlers,
             publish_dead_letter=dead_letter_publisher(self.broker, self.settings.service_name),
+            tracer=self.tracer,
         )
         subscribe(self.broker, self.consumer, fetch_max_wait_ms=self.settings.kafka_fetch_max_wait_ms)
+        for topic in self.handlers:
+            self.broker.publisher(
+                dead_letter_topic(topic), schema=message_schema(topic), title=dead_letter_topic(topic),
+                description=f"Messages of `{topic}` that {self.settings.service_name} could not handle, as they were "
+                "received, with the headers `dlq-error`, `dlq-consumer` and `dlq-source` (topic, partition, offset).",
+            )
 
     def run_in_background(self, work: Callable[[], Awaitable[None]]) -> None:
         """Run `work()` as a task while the service runs (cancelled at stop)."""
@@ -74,31 +106,67 @@ class Runtime:
 
     async def start(self) -> None:
         self._pool = await create_pool(self.dsn, size=self.settings.database_pool_size)
-        relay = OutboxRelay(
-            self.pool, self.dsn, producer_factory(self.settings),
-            on_published=lambda rows: [MESSAGES_PUBLISHED.labels(r["topic"]).inc() for r in rows],
-        )
-        self._tasks.append(asyncio.create_task(relay.run(), name="outbox-relay"))
+        self._relay = OutboxRelay(self.pool, self.dsn, producer_factory(self.settings))
+        self._relay_task = asyncio.create_task(self._relay.run(), name="outbox-relay")
         self._tasks += [asyncio.create_task(work()) for work in self._background]
-        if self.handlers and self.consumer is None:
-            self._subscribe()
+        self.subscribe()
         await self.broker.start()
         self.readiness.checks["database"] = self._check_database
         self.readiness.checks["broker"] = self._check_broker
         self.readiness.accepting = True
 
     async def stop(self) -> None:
+        started = time.monotonic()
         self.readiness.accepting = False
         with suppress(Exception):
-            await self.broker.stop()
+            await self.broker.stop()  # waits for the batch in hand (the broker's graceful timeout)
+        consumers_stopped = time.monotonic()
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         for callback in self._on_stop:
             with suppress(Exception):
                 await callback()
+        work_stopped = time.monotonic()
+        await self._stop_relay()
+        if self.owns_tracer_provider and self.tracer_provider is not None:
+            with suppress(Exception):
+                self.tracer_provider.shutdown()  # exports the spans still buffered
         if self._pool is not None:
-            await self._pool.close()
+            try:
+                await asyncio.wait_for(self._pool.close(), POOL_CLOSE_SECONDS)
+            except TimeoutError:
+                log.warning("database connections still in use after %.0fs: closed forcibly", POOL_CLOSE_SECONDS)
+                self._pool.terminate()
+        log.info("stopped in %.1fs (consumers %.1fs, background work %.1fs, outbox relay and the rest %.1fs)",
+                 time.monotonic() - started, consumers_stopped - started, work_stopped - consumers_stopped,
+                 time.monotonic() - work_stopped)
+
+    async def _stop_relay(self) -> None:
+        if self._relay is None or self._relay_task is None:
+            return
+        self._relay.stop()
+        try:
+            await asyncio.wait_for(asyncio.shield(self._relay_task), RELAY_STOP_SECONDS)
+        except TimeoutError:
+            log.warning("outbox relay did not finish within %.0fs; the rest is published at the next start",
+                        RELAY_STOP_SECONDS)
+            self._relay_task.cancel()
+            await asyncio.gather(self._relay_task, return_exceptions=True)
+        except Exception as exc:
+            log.warning("outbox relay stopped with %s", type(exc).__name__)
+
+    async def measure(self) -> None:
+        """The outbox gauges, measured when /metrics is scraped; left as they were while the database is away."""
+        if self._pool is None:
+            return
+        try:
+            async with self.pool.acquire(timeout=1) as conn:
+                current = await asyncio.wait_for(backlog(conn), 1)
+        except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError):
+            return
+        OUTBOX_BACKLOG.set(current.messages)
+        OUTBOX_OLDEST_AGE.set(current.oldest_age_seconds)
 
     async def _check_database(self) -> None:
         async with self.pool.acquire(timeout=1) as conn:
@@ -109,12 +177,16 @@ class Runtime:
             raise ConnectionError("broker not reachable")
 
 
-def create_runtime(settings: ServiceSettings) -> Runtime:
+def create_runtime(settings: ServiceSettings, *, tracer_provider: TracerProvider | None = None) -> Runtime:
+    """`tracer_provider`: where spans go (tests pass one that keeps them); by default an OTLP exporter
+    when `otel_exporter_otlp_endpoint` is set, else none: tracing off."""
     if settings.kafka_mock_broker:
         from .embedded import mock_broker_workarounds
 
         mock_broker_workarounds.apply()
-    return Runtime(settings=settings, broker=create_broker(settings))
+    provider = tracer_provider or create_tracer_provider(settings)
+    return Runtime(settings=settings, broker=create_broker(settings), tracer_provider=provider,
+                   owns_tracer_provider=tracer_provider is None and provider is not None)
 
 
 def create_app(runtime: Runtime, *, title: str, description: str, configure: Callable[[FastAPI], None]) -> FastAPI:
@@ -127,10 +199,12 @@ def create_app(runtime: Runtime, *, title: str, description: str, configure: Cal
         finally:
             await runtime.stop()
 
-    app = FastAPI(title=title, description=description, lifespan=lifespan)
+    app = FastAPI(title=title, description=description, lifespan=lifespan, dependencies=[Depends(correlate_request)])
     app.state.runtime = runtime
     instrument(app)
     install_error_handlers(app)
-    app.include_router(operations_router(runtime.readiness))
+    app.include_router(operations_router(runtime.readiness, runtime.measure))
     configure(app)
+    if runtime.tracer_provider is not None:
+        trace_requests(app, runtime.tracer_provider)
     return app

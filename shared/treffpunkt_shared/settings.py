@@ -61,6 +61,12 @@ class ServiceSettings(BaseSettings):
     public_base_url: str = Field("", description="Base URL under which users reach this service; "
                                  "default http://localhost:<http_port>.")
     log_level: str = Field("INFO", description="Logging level.")
+    otel_exporter_otlp_endpoint: str = Field(
+        "", description="Base URL of an OpenTelemetry collector's OTLP/HTTP receiver (e.g. "
+        "`http://otel-collector:4318`); traces go to `<url>/v1/traces`. Empty: tracing is off. The exporter's "
+        "standard variables (`OTEL_EXPORTER_OTLP_HEADERS`, `OTEL_EXPORTER_OTLP_TIMEOUT`, ...) and "
+        "`OTEL_TRACES_SAMPLER` apply as documented by OpenTelemetry."
+    )
 
     @field_validator("kafka_bootstrap_servers", mode="before")
     @classmethod

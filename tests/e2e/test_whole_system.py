@@ -16,7 +16,7 @@ def calendar_of(message) -> icalendar.Calendar:
 
 
 async def test_registration_to_emails_and_back_through_the_cancel_link(saga, start_service, mailbox):  # noqa: F811
-    notification = await start_service("notification", smtp_host="127.0.0.1", smtp_port=mailbox.smtp_port,
+    notification = await start_service("notification", smtp_host=mailbox.host, smtp_port=mailbox.smtp_port,
                                        coalescing_window_seconds=1, notice_poll_seconds=0.2, sender_poll_seconds=0.1)
     event = await saga.create_event([(1, 1)])
 

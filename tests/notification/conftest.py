@@ -51,7 +51,7 @@ def start_notification(mailbox: Mailbox, start_service, clock: FakeClock) -> Cal
     # `mailbox` first: set up first, torn down last, so the service stops before the SMTP server does.
     async def start(**overrides: Any) -> RunningService:
         return await start_service("notification", app_options={"clock": clock},
-                                   smtp_host="127.0.0.1", smtp_port=mailbox.smtp_port,
+                                   smtp_host=mailbox.host, smtp_port=mailbox.smtp_port,
                                    **FAST | overrides)
 
     return start

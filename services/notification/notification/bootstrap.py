@@ -4,8 +4,10 @@ sender, the contact persons' notice schedule and the staff API. Used by `serve` 
 from datetime import timedelta
 
 from fastapi import FastAPI
+from opentelemetry.trace import TracerProvider
 
 from treffpunkt_shared.contracts.catalog import CATALOG_TOPIC
+from treffpunkt_shared.contracts.delivery import DELIVERY_TOPIC
 from treffpunkt_shared.contracts.registration import REGISTRATION_TOPIC
 from treffpunkt_shared.runtime import create_app as create_service_app
 from treffpunkt_shared.runtime import create_runtime
@@ -21,16 +23,22 @@ from .service_layer.notices import queue_due_notices
 from .settings import NotificationSettings
 
 
-def create_app(settings: NotificationSettings | None = None, *, clock: Clock | None = None) -> FastAPI:
-    """`clock`: the time the schedules follow (coalescing windows, digests); tests pass one they move."""
+def create_app(settings: NotificationSettings | None = None, *, clock: Clock | None = None,
+               tracer_provider: TracerProvider | None = None) -> FastAPI:
+    """`clock`: the time the schedules follow (coalescing windows, digests); tests pass one they move.
+    `tracer_provider`: where spans go; by default as `settings` say (see `treffpunkt_shared.tracing`)."""
     settings = settings or NotificationSettings()
     clock = clock or SystemClock()
-    runtime = create_runtime(settings)
+    runtime = create_runtime(settings, tracer_provider=tracer_provider)
     runtime.consume(REGISTRATION_TOPIC, consumers.registration_events(settings, clock))
     runtime.consume(CATALOG_TOPIC, consumers.catalog_events(settings))
+    runtime.publishes(DELIVERY_TOPIC, "Each email's fate: sent (with the SMTP server's reply) or failed (with the "
+                      "error, and whether it was refused permanently), keyed by registration id or, for contact "
+                      "persons' notices, by Message-ID. Names the recipient: bounded retention.")
 
     smtp = SmtpPool(settings)
-    sender = Sender(lambda: runtime.pool, smtp, Composer(Templates(settings.templates_dir), settings), settings, clock)
+    sender = Sender(lambda: runtime.pool, smtp, Composer(Templates(settings.templates_dir), settings), settings, clock,
+                    runtime.tracer)
 
     async def queue_notices() -> int:
         return await queue_due_notices(runtime.pool, now=clock.now(),

@@ -21,7 +21,7 @@ class NotificationSettings(ServiceSettings):
         "smtp_host", "smtp_port", "smtp_username", "smtp_password", "smtp_starttls", "smtp_tls",
     }
 
-    http_port: int = 8002
+    http_port: int = Field(8002, description="Port of the HTTP server.")
 
     smtp_host: str = Field("localhost", description="SMTP server (relay) that takes the emails.")
     smtp_port: int = Field(25, ge=1, le=65535, description="Its port (25, 587 with STARTTLS, 465 with TLS; 1025 in make dev).")

@@ -10,7 +10,7 @@ class RegistrationSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="REGISTRATION_", extra="ignore", case_sensitive=False)
     service_name: ClassVar[str] = "registration"
 
-    http_port: int = 8000
+    http_port: int = Field(8000, description="Port of the HTTP server.")
     signing_secret: SecretStr = Field(
         description="Secret that signs the registrants' status and cancel links. Required; the same on "
         "every replica; changing it invalidates the links already sent.",

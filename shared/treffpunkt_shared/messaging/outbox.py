@@ -5,23 +5,30 @@ in id order with Kafka's idempotent producer and marks them published. The relay
 `LISTEN outbox` and is woken by the NOTIFY that `enqueue` sends (delivered at commit); a slow poll
 only covers a lost connection. Replicas of a service share the table: a transaction-level advisory
 lock lets one relay publish at a time, so rows go out in order.
+
+Each row keeps the trace context of the work that wrote it (W3C `traceparent` in `headers`), and the
+relay sends the headers with the record, so the trace goes on in the consumer.
 """
 
 import asyncio
 import logging
+from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import suppress
+from dataclasses import dataclass
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
 
 from ..contracts.envelope import Envelope, EventPayload
+from ..metrics import MESSAGES_PUBLISHED, OUTBOX_PUBLISH_FAILURES
+from ..tracing import trace_headers
 from .schema import OUTBOX_CHANNEL
 
 log = logging.getLogger(__name__)
 
 # Any constant shared by the replicas of one service (each service has its own database).
-_RELAY_LOCK_KEY = 0x7472_6566_6670
+RELAY_LOCK_KEY = 0x7472_6566_6670
 
 
 async def enqueue(
@@ -32,7 +39,7 @@ async def enqueue(
     correlation_id: str | None = None,
     headers: dict[str, str] | None = None,
 ) -> Envelope:
-    """Write `payload` to the outbox in the caller's transaction."""
+    """Write `payload` to the outbox in the caller's transaction, with the current trace context and `headers`."""
     # The body is already JSON text: cast it in SQL rather than let the jsonb codec encode it again.
     envelope = Envelope.wrap(payload, producer=producer, correlation_id=correlation_id)
     await conn.execute(
@@ -45,7 +52,7 @@ async def enqueue(
         payload.message_key(),
         payload.event_type,
         envelope.model_dump_json(),
-        headers or {},
+        trace_headers(correlation_id) | (headers or {}),
     )
     await conn.execute("SELECT pg_notify($1, '')", OUTBOX_CHANNEL)
     return envelope
@@ -60,16 +67,35 @@ async def enqueue_many(
     envelopes = [Envelope.wrap(p, producer=producer, correlation_id=c) for p, c in payloads]
     await conn.executemany(
         """
-        INSERT INTO outbox_message (event_id, topic, message_key, event_type, body)
-        VALUES ($1, $2, $3, $4, $5::text::jsonb)
+        INSERT INTO outbox_message (event_id, topic, message_key, event_type, body, headers)
+        VALUES ($1, $2, $3, $4, $5::text::jsonb, $6::jsonb)
         """,
         [
-            (e.event_id, p.topic, p.message_key(), p.event_type, e.model_dump_json())
-            for e, (p, _) in zip(envelopes, payloads, strict=True)
+            (e.event_id, p.topic, p.message_key(), p.event_type, e.model_dump_json(), trace_headers(c))
+            for e, (p, c) in zip(envelopes, payloads, strict=True)
         ],
     )
     await conn.execute("SELECT pg_notify($1, '')", OUTBOX_CHANNEL)
     return envelopes
+
+
+@dataclass(frozen=True)
+class Backlog:
+    messages: int
+    oldest_age_seconds: float
+
+
+async def backlog(conn: asyncpg.Connection | asyncpg.Pool) -> Backlog:
+    """The rows not yet published and the age of the oldest, from the partial index on unpublished rows."""
+    row = await conn.fetchrow(
+        """
+        SELECT (SELECT count(*) FROM outbox_message WHERE published_at IS NULL) AS messages,
+               coalesce(extract(epoch FROM now() - (
+                   SELECT created_at FROM outbox_message WHERE published_at IS NULL ORDER BY id LIMIT 1)), 0)
+                   ::float8 AS oldest_age_seconds
+        """
+    )
+    return Backlog(**row)
 
 
 ProducerFactory = Callable[[], Awaitable[AIOKafkaProducer]]
@@ -86,7 +112,6 @@ class OutboxRelay:
         poll_interval: float = 2.0,
         publish_timeout: float = 15.0,
         max_backoff: float = 5.0,
-        on_published: Callable[[Sequence[asyncpg.Record]], None] | None = None,
     ) -> None:
         self._pool = pool
         self._dsn = dsn
@@ -96,23 +121,30 @@ class OutboxRelay:
         self._poll_interval = poll_interval
         self._publish_timeout = publish_timeout
         self._max_backoff = max_backoff
-        self._on_published = on_published
         self._wake = asyncio.Event()
+        self._stopping = asyncio.Event()
+
+    def stop(self) -> None:
+        """Let `run()` finish the batch in hand, publish what is left, and return."""
+        self._stopping.set()
+        self._wake.set()
 
     async def run(self) -> None:
-        """Publish until cancelled."""
+        """Publish until stopped (or cancelled: a batch cut off in the middle is published again later)."""
         listener = await self._listen()
         backoff = 0.1
         try:
-            while True:
+            while not self._stopping.is_set():
                 self._wake.clear()
                 try:
                     published = await self.publish_pending()
                     backoff = 0.1
                 except Exception as exc:  # broker or database away: keep the rows, try again
+                    OUTBOX_PUBLISH_FAILURES.inc()
                     log.warning("outbox relay: publishing failed, retrying in %.1fs: %r", backoff, exc)
                     await self._drop_producer()
-                    await asyncio.sleep(backoff)
+                    with suppress(TimeoutError):
+                        await asyncio.wait_for(self._stopping.wait(), backoff)
                     backoff = min(backoff * 2, self._max_backoff)
                     continue
                 if published >= self._batch_size:
@@ -121,15 +153,24 @@ class OutboxRelay:
                     listener = await self._listen()
                 with suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self._poll_interval)
+            await self._drain()
         finally:
             await self._drop_producer()
             if listener is not None and not listener.is_closed():
                 await listener.close()
 
+    async def _drain(self) -> None:
+        # Stopping: what the consumers committed while they stopped goes out now rather than at the next start.
+        try:
+            while await self.publish_pending() >= self._batch_size:
+                pass
+        except Exception as exc:
+            log.warning("outbox relay: stopping with rows unpublished (published at the next start): %r", exc)
+
     async def publish_pending(self) -> int:
         """Publish one batch of unpublished rows; the number published (0 if another relay holds the lock)."""
         async with self._pool.acquire() as conn, conn.transaction():
-            if not await conn.fetchval("SELECT pg_try_advisory_xact_lock($1)", _RELAY_LOCK_KEY):
+            if not await conn.fetchval("SELECT pg_try_advisory_xact_lock($1)", RELAY_LOCK_KEY):
                 return 0
             rows = await conn.fetch(
                 """
@@ -145,8 +186,8 @@ class OutboxRelay:
                 "UPDATE outbox_message SET published_at = now() WHERE id = ANY($1::bigint[])",
                 [row["id"] for row in rows],
             )
-        if self._on_published is not None:
-            self._on_published(rows)
+        for topic, count in Counter(row["topic"] for row in rows).items():
+            MESSAGES_PUBLISHED.labels(topic).inc(count)
         return len(rows)
 
     async def _publish(self, rows: Sequence[asyncpg.Record]) -> None:

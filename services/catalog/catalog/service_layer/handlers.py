@@ -22,6 +22,7 @@ from ..adapters import queries
 from ..adapters.repository import CatalogRepository, Kind
 from ..domain.model import ContactPerson, Event, Organisation, Programme, Session
 from ..domain.status import StatusChange
+from ..metrics import count_decisions
 from ..read_models import StaffEvent, StaffSession
 from . import commands, seat_ledger
 from .publishing import (
@@ -228,6 +229,7 @@ async def add_session(
 
 
 async def update_session(conn: asyncpg.Connection, session_id: UUID, command: commands.UpdateSession) -> StaffSession:
+    promoted: seat_ledger.Decisions = []
     async with conn.transaction():
         repo = CatalogRepository(conn)
         event_id = require_found(await repo.event_id_of_session(session_id), "session", session_id)
@@ -242,6 +244,9 @@ async def update_session(conn: asyncpg.Connection, session_id: UUID, command: co
             await repo.save_session(revised)
             if revised.capacity > current.capacity:
                 # New seats go to the waiting list first, in its order.
-                await enqueue_many(conn, await seat_ledger.promote(conn, event_id, session_id), producer="catalog")
+                promoted = await seat_ledger.promote(conn, event_id, session_id)
+                await enqueue_many(conn, promoted, producer="catalog")
             await _publish_event(conn, event_id)
-        return await queries.session(conn, session_id)
+        session = await queries.session(conn, session_id)
+    count_decisions(decision for decision, _ in promoted)
+    return session

@@ -1,5 +1,6 @@
 """The seat ledger's handlers: decide each requested registration, release on cancellation,
-promote from the waiting list. Each decision goes out through the outbox in the same transaction."""
+promote from the waiting list. Each decision goes out through the outbox in the same transaction,
+and is counted in the metrics once that transaction has committed."""
 
 from collections.abc import Sequence
 from datetime import datetime
@@ -17,10 +18,12 @@ from treffpunkt_shared.contracts.seats import (
     SeatReleased,
     SeatWaitlisted,
 )
+from treffpunkt_shared.messaging.consumer import after_commit, one_by_one
 from treffpunkt_shared.messaging.outbox import enqueue_many
 
 from ..adapters import seat_ledger
 from ..domain.status import registration_open
+from ..metrics import count_decisions
 
 Decisions = list[tuple[EventPayload, str | None]]
 
@@ -28,7 +31,7 @@ Decisions = list[tuple[EventPayload, str | None]]
 async def handle_registration_events(conn: asyncpg.Connection, envelopes: Sequence[Envelope]) -> None:
     """The consumer of `registration.registration.v1`: a batch in one transaction, decisions in order."""
     decisions: Decisions = []
-    for envelope in envelopes:
+    for envelope in one_by_one(envelopes):
         event = envelope.parse_payload(REGISTRATION_EVENTS)
         if isinstance(event, RegistrationRequested):
             decision = await decide(conn, event, requested_at=envelope.occurred_at)
@@ -38,6 +41,7 @@ async def handle_registration_events(conn: asyncpg.Connection, envelopes: Sequen
             registration = event.registration
             decisions += await release(conn, registration.registration_id, registration.event_id, registration.session_id)
     await enqueue_many(conn, decisions, producer="catalog")
+    after_commit(lambda: count_decisions(decision for decision, _ in decisions))
 
 
 async def decide(conn: asyncpg.Connection, request: RegistrationRequested, *, requested_at: datetime) -> EventPayload | None:

@@ -33,6 +33,7 @@ class QueuedEmail:
     message_id: str
     details: dict[str, Any]
     attempts: int
+    trace_context: dict[str, str]  # of the message that queued it (empty when tracing is off)
 
 
 @dataclass(frozen=True)
@@ -43,30 +44,33 @@ class Settled:
     failed_at: datetime | None
 
 
-_QUEUED_COLUMNS = "id, kind, registration_id, event_id, recipient, recipient_name, language, message_id, details, attempts"
+_QUEUED_COLUMNS = ("id, kind, registration_id, event_id, recipient, recipient_name, language, message_id, details, "
+                   "attempts, trace_context")
 
 
 def _queued(row: asyncpg.Record) -> QueuedEmail:
     return QueuedEmail(**{**row, "kind": EmailKind(row["kind"]), "language": Language(row["language"])})
 
 
-async def add(conn: asyncpg.Connection, emails: Sequence[NewEmail], domain: str) -> list[int]:
-    """Queue `emails`; those whose dedup key is taken already are left out. The ids of those queued."""
+async def add(conn: asyncpg.Connection, emails: Sequence[NewEmail], domain: str, *,
+              trace_context: dict[str, str] | None = None) -> list[int]:
+    """Queue `emails`; those whose dedup key is taken already are left out. The ids of those queued.
+    `trace_context`: of the message they answer, for the trace of their sending."""
     if not emails:
         return []
     rows = await conn.fetch(
         """
         INSERT INTO email (kind, registration_id, event_id, recipient, recipient_name, language, dedup_key,
-                           message_id, details)
-        SELECT * FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[],
-                             $8::text[], $9::jsonb[])
+                           message_id, details, trace_context)
+        SELECT *, $10::jsonb FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[],
+                                         $7::text[], $8::text[], $9::jsonb[])
         ON CONFLICT ON CONSTRAINT email_dedup_key_key DO NOTHING
         RETURNING id
         """,
         [e.kind for e in emails], [e.registration_id for e in emails], [e.event_id for e in emails],
         [e.recipient for e in emails], [e.recipient_name for e in emails], [e.language for e in emails],
         [e.dedup_key for e in emails], [message_id(e.dedup_key, domain) for e in emails],
-        [e.details for e in emails],
+        [e.details for e in emails], trace_context or {},
     )
     return [row["id"] for row in rows]
 

@@ -6,7 +6,7 @@ import asyncpg
 
 from treffpunkt_shared.contracts.envelope import Envelope
 from treffpunkt_shared.contracts.registration import REGISTRATION_EVENTS
-from treffpunkt_shared.messaging.consumer import BatchHandler
+from treffpunkt_shared.messaging.consumer import BatchHandler, one_by_one
 
 from ..domain.clock import Clock
 from ..service_layer.event_changes import apply_catalog_event
@@ -18,7 +18,7 @@ def registration_events(settings: NotificationSettings, clock: Clock) -> BatchHa
     """`registration.registration.v1`: the outcomes; a request for a seat is nobody's email yet."""
 
     async def handle(conn: asyncpg.Connection, envelopes: Sequence[Envelope]) -> None:
-        for envelope in envelopes:
+        for envelope in one_by_one(envelopes):
             payload = envelope.parse_payload(REGISTRATION_EVENTS)
             if isinstance(payload, OUTCOMES):
                 await record_outcome(conn, payload, envelope, now=clock.now(), domain=settings.sender_domain)
@@ -30,7 +30,7 @@ def catalog_events(settings: NotificationSettings) -> BatchHandler:
     """`catalog.catalog.v1`: the local copy, and the registrants told when their event is cancelled or moves."""
 
     async def handle(conn: asyncpg.Connection, envelopes: Sequence[Envelope]) -> None:
-        for envelope in envelopes:
+        for envelope in one_by_one(envelopes):
             await apply_catalog_event(conn, envelope, domain=settings.sender_domain)
 
     return handle

@@ -7,6 +7,9 @@ and extends the email's lease past the wait, so no other replica takes it meanwh
 process die, the lease runs out and another sender goes on where it stopped, with the attempts
 counted so far. Attempts use the same Message-ID, so a repeat after a crash between the server's
 acceptance and the bookkeeping shows as the same email.
+
+Its sending continues the trace of the message that queued the email (the trace context stored
+with it), and `EmailSent` / `EmailFailed` go on in that trace.
 """
 
 import asyncio
@@ -17,11 +20,13 @@ from email.message import EmailMessage
 from functools import partial
 
 import asyncpg
+from opentelemetry.trace import SpanKind, Tracer
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, stop_after_attempt, wait_random_exponential
 
 from treffpunkt_shared.contracts.delivery import EmailFailed, EmailSent
 from treffpunkt_shared.logs import correlation_id
 from treffpunkt_shared.messaging.outbox import enqueue
+from treffpunkt_shared.tracing import CORRELATION_ATTRIBUTE, traced
 
 from ..adapters import emails
 from ..adapters.emails import QueuedEmail
@@ -36,6 +41,8 @@ log = logging.getLogger(__name__)
 PRODUCER = "notification"
 _WORTH_RETRYING = (TransientSmtpFailure, NotRenderableYet)
 _DATABASE_AWAY = (OSError, asyncpg.PostgresError, asyncpg.InterfaceError)
+# Stopping waits this long for the emails being sent (an SMTP conversation takes well under a second).
+_STOP_GRACE_SECONDS = 5.0
 
 
 def _reason(exc: BaseException) -> str:
@@ -51,13 +58,15 @@ def _loggable(exc: BaseException | None) -> str:
 
 class Sender:
     def __init__(self, pool: Callable[[], asyncpg.Pool], smtp: SmtpPool, composer: Composer,
-                 settings: NotificationSettings, clock: Clock) -> None:
+                 settings: NotificationSettings, clock: Clock, tracer: Tracer | None = None) -> None:
         self._pool = pool
         self._smtp = smtp
         self._composer = composer
         self._settings = settings
         self._clock = clock
+        self._tracer = tracer
         self._in_flight: dict[int, asyncio.Task[None]] = {}
+        self._backing_off: set[int] = set()  # in the works, but waiting for their next attempt
         self.finished = asyncio.Event()  # set whenever an email is done: there is room for the next
 
     async def send_due(self) -> int:
@@ -75,10 +84,16 @@ class Sender:
 
     def _done(self, email_id: int) -> None:
         self._in_flight.pop(email_id, None)
+        self._backing_off.discard(email_id)
         self.finished.set()
 
     async def stop(self) -> None:
-        """Drop the emails in the works and make them due again at once for the next sender."""
+        """Let the emails being sent finish for a moment (the caller has stopped calling `send_due`), then drop
+        the rest, those waiting for their next attempt first, and make them due again at once for the next sender.
+        Finishing spares a repeat: an email cut off after the server took it is sent again."""
+        sending = [task for email_id, task in self._in_flight.items() if email_id not in self._backing_off]
+        if sending:
+            await asyncio.wait(sending, timeout=_STOP_GRACE_SECONDS)
         tasks = dict(self._in_flight)
         for task in tasks.values():
             task.cancel()
@@ -89,8 +104,12 @@ class Sender:
 
     async def deliver(self, email: QueuedEmail) -> None:
         token = correlation_id.set(str(email.registration_id) if email.registration_id else None)
+        attributes = {"treffpunkt.email.id": email.id, "treffpunkt.email.kind": email.kind.value,
+                      CORRELATION_ATTRIBUTE: correlation_id.get() or ""}
         try:
-            await self._deliver(email)
+            with traced(self._tracer, "send email", parent=email.trace_context, kind=SpanKind.CLIENT,
+                        attributes=attributes):
+                await self._deliver(email)
         except _DATABASE_AWAY as exc:
             # The outcome could not be written down: the lease runs out and the email is tried again.
             log.warning("email %d (%s): could not record its outcome: %s", email.id, email.kind, type(exc).__name__)
@@ -109,6 +128,7 @@ class Sender:
         )
         try:
             async for attempt in retrying:
+                self._backing_off.discard(email.id)
                 with attempt:
                     attempts = email.attempts + attempt.retry_state.attempt_number
                     message = await self._compose(email)
@@ -134,6 +154,7 @@ class Sender:
             return await self._composer.compose(conn, email, now=self._clock.now())
 
     async def _note_retry(self, email: QueuedEmail, state: RetryCallState) -> None:
+        self._backing_off.add(email.id)
         EMAILS_RETRIED.labels(email.kind).inc()
         exc = state.outcome.exception() if state.outcome else None
         wait = state.upcoming_sleep

@@ -9,6 +9,7 @@ from treffpunkt_shared.catalog_copy import save_event
 from treffpunkt_shared.contracts.catalog import CATALOG_EVENTS, EventSaved
 from treffpunkt_shared.contracts.delivery import EmailKind
 from treffpunkt_shared.contracts.envelope import Envelope
+from treffpunkt_shared.tracing import trace_headers
 
 from ..adapters import catalog, emails, registrations
 from ..domain.event_changes import EventChange, what_changed
@@ -25,11 +26,12 @@ async def apply_catalog_event(conn: asyncpg.Connection, envelope: Envelope, *, d
         return  # a first snapshot, or an older one than the copy has: nothing changed for anyone
     change = what_changed(stored.event, payload.event)
     if change is not None:
-        await tell_registered(conn, payload.event.id, change, occasion=str(envelope.event_id), domain=domain)
+        await tell_registered(conn, payload.event.id, change, occasion=str(envelope.event_id), domain=domain,
+                              trace_context=trace_headers(envelope.correlation_id))
 
 
 async def tell_registered(conn: asyncpg.Connection, event_id: UUID, change: EventChange, *, occasion: str,
-                          domain: str) -> None:
+                          domain: str, trace_context: dict[str, str] | None = None) -> None:
     people = await registrations.still_registered(conn, event_id)
     # Those with a seat have the event in their calendar: their entry is updated or removed.
     sequences = await registrations.next_calendar_sequences(
@@ -45,4 +47,4 @@ async def tell_registered(conn: asyncpg.Connection, event_id: UUID, change: Even
         if person.id in sequences:
             details |= {"calendar_method": method.value, "calendar_sequence": sequences[person.id]}
         queued.append(registrant_email(kind, person.registrant(), details, occasion=email_occasion))
-    await emails.add(conn, queued, domain)
+    await emails.add(conn, queued, domain, trace_context=trace_context)

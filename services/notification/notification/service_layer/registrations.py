@@ -21,6 +21,7 @@ from treffpunkt_shared.contracts.registration import (
     RegistrationRejected,
     RegistrationWaitlisted,
 )
+from treffpunkt_shared.tracing import trace_headers
 
 from ..adapters import contact_notices, emails, registrations
 from ..domain.model import CalendarMethod, Registrant, RegistrationStatus, registrant_email
@@ -76,7 +77,8 @@ async def record_outcome(conn: asyncpg.Connection, outcome: Outcome, envelope: E
     if method is not None:
         sequences = await registrations.next_calendar_sequences(conn, [registration.registration_id])
         details |= {"calendar_method": method.value, "calendar_sequence": sequences[registration.registration_id]}
-    await emails.add(conn, [registrant_email(kind, _registrant(registration), details)], domain)
+    await emails.add(conn, [registrant_email(kind, _registrant(registration), details)], domain,
+                     trace_context=trace_headers(envelope.correlation_id))
 
     event = await get_event(conn, registration.event_id)
     session = next((s for s in event.sessions if s.id == registration.session_id), None) if event else None

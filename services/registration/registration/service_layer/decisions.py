@@ -12,6 +12,7 @@ from treffpunkt_shared.contracts.registration import (
     RegistrationWaitlisted,
 )
 from treffpunkt_shared.contracts.seats import SEAT_EVENTS, SeatAllocated, SeatRejected, SeatWaitlisted
+from treffpunkt_shared.messaging.consumer import one_by_one
 from treffpunkt_shared.messaging.outbox import enqueue
 
 from ..adapters import repository
@@ -23,7 +24,7 @@ from .views import contract, position_of
 
 def seat_decision_handler(links: Links):
     async def handle(conn: asyncpg.Connection, envelopes: Sequence[Envelope]) -> None:
-        for envelope in envelopes:
+        for envelope in one_by_one(envelopes):
             decision = envelope.parse_payload(SEAT_EVENTS)
             if decision is not None:
                 await apply_decision(conn, decision, links)

@@ -12,6 +12,7 @@ from treffpunkt_shared.catalog_copy import get_event
 from treffpunkt_shared.contracts.catalog import Event, EventStatus
 from treffpunkt_shared.contracts.registration import RegistrationRequested
 from treffpunkt_shared.errors import Conflict, Gone, InvalidField
+from treffpunkt_shared.logs import set_correlation_id
 from treffpunkt_shared.messaging.outbox import enqueue
 
 from ..adapters import repository
@@ -52,6 +53,7 @@ def request_hash(command: RegisterParticipant) -> str:
 async def register(pool: asyncpg.Pool, waiter: DecisionWaiter, command: RegisterParticipant, *, now: datetime,
                    idempotency_key: str | None = None, wait_seconds: float = 0) -> Registered:
     registration_id = uuid4()
+    set_correlation_id(str(registration_id))
     async with waiter.watch(registration_id) as decided:
         registered = await _store(pool, command, registration_id, now, idempotency_key)
         if registered.created and wait_seconds > 0:
