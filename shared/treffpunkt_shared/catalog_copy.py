@@ -6,11 +6,13 @@ never overwrites a newer one, whatever order redelivery brings.
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from uuid import UUID
 
 import asyncpg
 
-from .contracts.catalog import CATALOG_EVENTS, Event, EventSaved
+from .contracts.catalog import CATALOG_EVENTS, Event, EventSaved, EventStatus
 from .contracts.envelope import Envelope
 from .messaging.consumer import one_by_one
 
@@ -84,6 +86,45 @@ async def published_events(conn: asyncpg.Connection | asyncpg.Pool) -> list[Even
     return [Event.model_validate_json(row["snapshot"]) for row in rows]
 
 
+# Parsed snapshots by event id, with the time they were saved: a snapshot never changes once saved,
+# and parsing one is the costly part of reading it (every email and every form page reads one).
+_parsed: dict[UUID, tuple[datetime, Event]] = {}
+
+
 async def get_event(conn: asyncpg.Connection | asyncpg.Pool, event_id: UUID) -> Event | None:
-    row = await conn.fetchrow("SELECT snapshot::text AS snapshot FROM catalog_event WHERE id = $1", event_id)
-    return Event.model_validate_json(row["snapshot"]) if row else None
+    cached = _parsed.get(event_id)
+    row = await conn.fetchrow(
+        """
+        SELECT saved_at, CASE WHEN saved_at = $2 THEN NULL ELSE snapshot::text END AS snapshot
+        FROM catalog_event WHERE id = $1
+        """,
+        event_id, cached[0] if cached else None,
+    )
+    if row is None:
+        return None
+    if row["snapshot"] is None and cached is not None:
+        return cached[1]
+    event = Event.model_validate_json(row["snapshot"])
+    _parsed[event_id] = (row["saved_at"], event)
+    return event
+
+
+@dataclass(frozen=True)
+class RegistrationRules:
+    """What a registration is checked against, read without parsing the snapshot (the hot path)."""
+
+    status: EventStatus
+    registration_deadline: datetime
+    has_session: bool
+
+
+async def registration_rules(conn: asyncpg.Connection, event_id: UUID, session_id: UUID) -> RegistrationRules | None:
+    row = await conn.fetchrow(
+        """
+        SELECT e.status, e.registration_deadline,
+               EXISTS (SELECT 1 FROM catalog_session s WHERE s.id = $2 AND s.event_id = e.id) AS has_session
+        FROM catalog_event e WHERE e.id = $1
+        """,
+        event_id, session_id,
+    )
+    return RegistrationRules(EventStatus(row["status"]), row["registration_deadline"], row["has_session"]) if row else None

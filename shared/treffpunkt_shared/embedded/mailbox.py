@@ -253,10 +253,9 @@ class Mailbox:
         self.messages.append(message)
         async with self._arrived:
             self._arrived.notify_all()
-        log.info(
-            "Mailbox received message %d from %s to %s: %s",
-            message.id, message.mail_from, ", ".join(message.rcpt_tos), message.subject,
-        )
+        # Ids only: parsing the message for its subject would cost more than receiving it, and the
+        # addresses are personal data.
+        log.debug("Mailbox received message %d for %d recipient(s)", message.id, len(message.rcpt_tos))
         return message
 
 

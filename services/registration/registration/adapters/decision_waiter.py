@@ -18,8 +18,9 @@ log = logging.getLogger(__name__)
 CHANNEL = "registration_decided"
 
 
-async def notify_decided(conn: asyncpg.Connection, registration_id: UUID) -> None:
-    await conn.execute("SELECT pg_notify($1, $2)", CHANNEL, str(registration_id))
+async def notify_decided(conn: asyncpg.Connection, registration_ids: list[str]) -> None:
+    if registration_ids:
+        await conn.execute("SELECT pg_notify($1, id) FROM unnest($2::text[]) AS id", CHANNEL, registration_ids)
 
 
 class DecisionWaiter:

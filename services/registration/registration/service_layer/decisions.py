@@ -13,7 +13,7 @@ from treffpunkt_shared.contracts.registration import (
 )
 from treffpunkt_shared.contracts.seats import SEAT_EVENTS, SeatAllocated, SeatRejected, SeatWaitlisted
 from treffpunkt_shared.messaging.consumer import one_by_one
-from treffpunkt_shared.messaging.outbox import enqueue
+from treffpunkt_shared.messaging.outbox import enqueue_many
 
 from ..adapters import repository
 from ..adapters.decision_waiter import notify_decided
@@ -24,18 +24,24 @@ from .views import contract, position_of
 
 def seat_decision_handler(links: Links):
     async def handle(conn: asyncpg.Connection, envelopes: Sequence[Envelope]) -> None:
+        outcomes: list[tuple[EventPayload, str | None]] = []
         for envelope in one_by_one(envelopes):
             decision = envelope.parse_payload(SEAT_EVENTS)
-            if decision is not None:
-                await apply_decision(conn, decision, links)
+            outcome = await apply_decision(conn, decision, links) if decision is not None else None
+            if outcome is not None:
+                outcomes.append((outcome, envelope.correlation_id))
+        # The batch's messages in one statement, and one notification for all who wait.
+        await enqueue_many(conn, outcomes, producer="registration")
+        await notify_decided(conn, [outcome.message_key() for outcome, _ in outcomes])
 
     return handle
 
 
-async def apply_decision(conn: asyncpg.Connection, decision: EventPayload, links: Links) -> None:
+async def apply_decision(conn: asyncpg.Connection, decision: EventPayload, links: Links) -> EventPayload | None:
+    """The registration's new status, and the event that tells the others (None: nothing changed)."""
     row = await repository.get(conn, decision.registration_id, for_update=True)
     if row is None:
-        return  # not ours (another deployment sharing the topic); nothing to change
+        return None  # not ours (another deployment sharing the topic); nothing to change
     status = Status(row["status"])
     outcome: EventPayload | None = None
     if isinstance(decision, SeatAllocated) and decision.from_waitlist and accepts_promotion(status):
@@ -51,6 +57,4 @@ async def apply_decision(conn: asyncpg.Connection, decision: EventPayload, links
         row = await repository.set_decided(conn, row["id"], Status.rejected, reason=decision.reason.value)
         outcome = RegistrationRejected(registration=contract(row, links), reason=decision.reason)
     # Anything else (a release, or a decision about a registration cancelled meanwhile) changes nothing here.
-    if outcome is not None:
-        await enqueue(conn, outcome, producer="registration", correlation_id=str(row["id"]))
-        await notify_decided(conn, row["id"])
+    return outcome

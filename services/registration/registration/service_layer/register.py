@@ -8,8 +8,8 @@ from uuid import UUID, uuid4
 
 import asyncpg
 
-from treffpunkt_shared.catalog_copy import get_event
-from treffpunkt_shared.contracts.catalog import Event, EventStatus
+from treffpunkt_shared.catalog_copy import RegistrationRules, registration_rules
+from treffpunkt_shared.contracts.catalog import EventStatus
 from treffpunkt_shared.contracts.registration import RegistrationRequested
 from treffpunkt_shared.errors import Conflict, Gone, InvalidField
 from treffpunkt_shared.logs import set_correlation_id
@@ -32,17 +32,17 @@ class Registered:
     created: bool  # False when an Idempotency-Key repeated an earlier request
 
 
-def check_open(event: Event | None, session_id: UUID, now: datetime) -> None:
+def check_open(rules: RegistrationRules | None, now: datetime) -> None:
     """The registration rules the local copy of the catalog can decide; the seat is the catalog's."""
-    if event is None or event.status is EventStatus.draft:
+    if rules is None or rules.status is EventStatus.draft:
         raise InvalidField("event_id", "There is no event with this id open for registration.")
-    if not any(session.id == session_id for session in event.sessions):
+    if not rules.has_session:
         raise InvalidField("session_id", "This session does not belong to the event.")
-    if event.status is EventStatus.cancelled:
+    if rules.status is EventStatus.cancelled:
         raise Gone("The event has been cancelled.")
-    if event.status is EventStatus.closed:
+    if rules.status is EventStatus.closed:
         raise Conflict("Registration for this event is closed.")
-    if now > event.registration_deadline:
+    if now > rules.registration_deadline:
         raise Gone("The registration deadline for this event has passed.")
 
 
@@ -54,12 +54,13 @@ async def register(pool: asyncpg.Pool, waiter: DecisionWaiter, command: Register
                    idempotency_key: str | None = None, wait_seconds: float = 0) -> Registered:
     registration_id = uuid4()
     set_correlation_id(str(registration_id))
+    if wait_seconds <= 0:
+        return await _store(pool, command, registration_id, now, idempotency_key)
     async with waiter.watch(registration_id) as decided:
         registered = await _store(pool, command, registration_id, now, idempotency_key)
-        if registered.created and wait_seconds > 0:
+        if registered.created:
             await waiter.wait(decided, wait_seconds)
-    row = await repository.get(pool, registered.row["id"])
-    return Registered(row, registered.created)
+    return Registered(await repository.get(pool, registered.row["id"]), registered.created)
 
 
 async def _store(pool: asyncpg.Pool, command: RegisterParticipant, registration_id: UUID, now: datetime,
@@ -74,7 +75,7 @@ async def _store(pool: asyncpg.Pool, command: RegisterParticipant, registration_
                     raise InvalidField("Idempotency-Key", "This Idempotency-Key was used for a different request.",
                                        location="header")
                 return Registered(await repository.get(conn, earlier["registration_id"]), created=False)
-        check_open(await get_event(conn, command.event_id), command.session_id, now)
+        check_open(await registration_rules(conn, command.event_id, command.session_id), now)
         try:
             row = await repository.insert(
                 conn, id=registration_id, event_id=command.event_id, session_id=command.session_id,
