@@ -3,7 +3,9 @@
 The data survives restarts of `make dev`; tests use a temporary folder.
 """
 
+import subprocess
 import warnings
+from contextlib import suppress
 from pathlib import Path
 
 with warnings.catch_warnings():
@@ -30,4 +32,10 @@ class EmbeddedPostgres:
         pg_ctl(["-w", "-m", "fast", "restart"], pgdata=self.data_dir, user=self._server.system_user)
 
     def stop(self) -> None:
+        # pgserver's cleanup stops the postmaster it started, but after `restart()` that process is
+        # gone and a new one runs: stop whatever runs on the data folder ourselves, then let pgserver
+        # do its bookkeeping (and delete the folder where asked).
+        if (self.data_dir / "postmaster.pid").exists():
+            with suppress(subprocess.CalledProcessError):
+                pg_ctl(["-w", "-m", "fast", "stop"], pgdata=self.data_dir, user=self._server.system_user)
         self._server.cleanup()

@@ -65,7 +65,9 @@ async def delivery_log(
     _: Reader,
     registration_id: Annotated[UUID | None, Query(description="Emails about this registration, including the "
                                                   "contact persons' notices that listed it.")] = None,
-    recipient: Annotated[str | None, Query(min_length=3, description="Emails to this address (any case).")] = None,
+    # No control characters: PostgreSQL cannot even compare text holding NUL, and no address has them.
+    recipient: Annotated[str | None, Query(min_length=3, max_length=320, pattern=r"^[^\x00-\x1f\x7f]+$",
+                                           description="Emails to this address (any case).")] = None,
 ) -> list[Delivery]:
     """What was sent when, what is still being tried, and what failed and why; oldest first."""
     if registration_id is None and recipient is None:

@@ -41,6 +41,12 @@ class StaffRegistration(BaseModel):
     created_at: str = Field(description="When the registration was accepted (ISO 8601).")
 
 
+def staff_view(row, waitlist_position: int | None) -> StaffRegistration:
+    fields = {name: row[name] for name in StaffRegistration.model_fields if name in row.keys()}
+    return StaffRegistration(**fields | {"waitlist_position": waitlist_position,
+                                         "created_at": row["created_at"].isoformat()})
+
+
 async def _listing(pool, event_id: UUID, session_id: UUID | None, status: Status | None):
     event = require_found(await get_event(pool, event_id), "event", event_id)
     records = await repository.listing(pool, event_id=event_id, session_id=session_id, status=status)
@@ -56,11 +62,7 @@ async def list_registrations(
     status: Annotated[Status | None, Query(description="Only this status.")] = None,
 ) -> list[StaffRegistration]:
     _, records, positions = await _listing(pool, event_id, session_id, status)
-    return [
-        StaffRegistration(**{k: r[k] for k in StaffRegistration.model_fields if k in r.keys()},
-                          waitlist_position=positions.get(r["id"]), created_at=r["created_at"].isoformat())
-        for r in records
-    ]
+    return [staff_view(r, positions.get(r["id"])) for r in records]
 
 
 @router.get("/events/{event_id}/registrations.{file_format}", summary="Participant list as CSV or XLSX",
@@ -85,5 +87,4 @@ async def export_registrations(
              summary="Cancel a registration on the person's behalf (idempotent)")
 async def staff_cancel(registration_id: UUID, pool: Pool, links: LinksDep, _: Writer) -> StaffRegistration:
     row = await cancel(pool, registration_id, CancelledBy.staff, links)
-    return StaffRegistration(**{k: row[k] for k in StaffRegistration.model_fields if k in row.keys()},
-                             created_at=row["created_at"].isoformat())
+    return staff_view(row, await position_of(pool, row))
