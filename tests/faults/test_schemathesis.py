@@ -55,27 +55,13 @@ def _destructive_last(operation) -> bool:
 
 
 # Operations that fail today, each with its diagnosis; fuzzed on their own, as expected failures, until fixed.
-KNOWN_BUGS = {
-    ("registration", "GET /api/staff/events/{event_id}/registrations.{file_format}"):
-        "500 for the XLSX export of an event with a registration holding a control character (the seeded "
-        "organisation 'Fuzz\\vMedia GmbH', as pasted from a word processor): POST /api/registrations accepts it "
-        "(RegisterParticipant's strings allow control characters) and exports.to_xlsx hands it to openpyxl, which "
-        "raises IllegalCharacterError. Refuse control characters at registration (422 naming the field) or drop "
-        "them in the XLSX export (openpyxl.cell.cell.ILLEGAL_CHARACTERS_RE); the CSV export is fine",
-}
 
 
-def fuzz(deployment: Deployment, service: str, known_ids: dict[str, str], *, only: str | None = None) -> list[str]:
-    """Every operation of `service` (or `only` the one with that label), in both modes, with generated and
-    with known ids; the failures. The service's known bugs are left out unless `only` asks for one."""
+def fuzz(deployment: Deployment, service: str, known_ids: dict[str, str]) -> list[str]:
+    """Every operation of `service`, in both modes, with generated and with known ids; the failures."""
     schema = schemathesis.openapi.from_url(f"{deployment.url(service)}/openapi.json")
     headers = deployment.staff_headers(service)
     operations = sorted((result.ok() for result in schema.get_all_operations()), key=_destructive_last)
-    if only is not None:
-        operations = [op for op in operations if op.label == only]
-        assert operations, f"{service} has no operation {only}"
-    else:
-        operations = [op for op in operations if (service, op.label) not in KNOWN_BUGS]
     failures = []
     for operation in operations:
         names = [parameter.name for parameter in operation.path_parameters]
@@ -99,13 +85,4 @@ def fuzz(deployment: Deployment, service: str, known_ids: dict[str, str], *, onl
 @pytest.mark.parametrize("service", SERVICES)
 def test_no_5xx_and_answers_as_documented(deployment, known_ids, service):
     failures = fuzz(deployment, service, known_ids)
-    assert failures == [], "\n\n".join(failures)
-
-
-@pytest.mark.parametrize(("service", "operation"), [
-    pytest.param(service, operation, id=f"{service} {operation}", marks=pytest.mark.xfail(reason=diagnosis, strict=True))
-    for (service, operation), diagnosis in KNOWN_BUGS.items()
-])
-def test_known_bug(deployment, known_ids, service, operation):
-    failures = fuzz(deployment, service, known_ids, only=operation)
     assert failures == [], "\n\n".join(failures)

@@ -7,7 +7,11 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
 from treffpunkt_shared.contracts.registration import Language
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+# No control characters: they end up in lists, exports and emails, where they break things (XLSX
+# refuses them) and are never what the person meant; remarks may have line breaks and tabs.
+_LINE = r"^[^\x00-\x1f\x7f]*$"
+_TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=_LINE)]
 
 
 class RegisterParticipant(BaseModel):
@@ -25,9 +29,9 @@ class RegisterParticipant(BaseModel):
     last_name: Name = Field(description="Family name.")
     email: EmailStr = Field(description="Where the confirmation and the links go.")
     organisation: Name = Field(description="Company or institution.")
-    phone: Annotated[str, StringConstraints(strip_whitespace=True, max_length=50)] | None = Field(
+    phone: Annotated[str, StringConstraints(strip_whitespace=True, max_length=50, pattern=_LINE)] | None = Field(
         None, description="Phone number (optional).")
-    remarks: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = Field(
+    remarks: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000, pattern=_TEXT)] | None = Field(
         None, description="Remarks for the organisers (optional).")
     language: Language = Field(Language.de, description="Language of the emails: de or en.")
     consent: Literal[True] = Field(description="Consent to the processing of the data for this event; must be true.")
