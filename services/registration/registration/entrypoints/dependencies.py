@@ -1,4 +1,5 @@
-"""What the routes take from the running app."""
+"""What the routes take from the running app. `async def`: FastAPI runs a plain `def` dependency in its
+thread pool, and that hand-off costs more than the lookup."""
 
 from typing import Annotated
 
@@ -10,19 +11,19 @@ from ..links import Links
 from ..settings import RegistrationSettings
 
 
-def _pool(request: Request) -> asyncpg.Pool:
+async def _pool(request: Request) -> asyncpg.Pool:
     return request.app.state.pool
 
 
-def _links(request: Request) -> Links:
+async def _links(request: Request) -> Links:
     return request.app.state.links
 
 
-def _waiter(request: Request) -> DecisionWaiter:
+async def _waiter(request: Request) -> DecisionWaiter:
     return request.app.state.waiter
 
 
-def _settings(request: Request) -> RegistrationSettings:
+async def _settings(request: Request) -> RegistrationSettings:
     return request.app.state.runtime.settings
 
 
