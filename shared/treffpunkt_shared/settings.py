@@ -7,7 +7,7 @@ once without a prefix (`DATABASE_URL`, `KAFKA_BOOTSTRAP_SERVERS`); a prefixed va
 
 from typing import Annotated, Any, ClassVar
 
-from pydantic import Field, field_validator
+from pydantic import BeforeValidator, Field
 from pydantic_settings import (
     BaseSettings,
     EnvSettingsSource,
@@ -15,6 +15,16 @@ from pydantic_settings import (
     PydanticBaseSettingsSource,
     SettingsConfigDict,
 )
+
+
+def _split_commas(value: Any) -> Any:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+# A list that operators write as a comma-separated string (the code wants a list, FastStream too).
+CommaSeparated = Annotated[list[str], NoDecode, BeforeValidator(_split_commas)]
 
 
 class _UnprefixedSharedSource(EnvSettingsSource):
@@ -45,7 +55,7 @@ class ServiceSettings(BaseSettings):
     )
     database_name: str = Field("", description="Database of this service; default: the service name.")
     database_pool_size: int = Field(10, ge=1, description="Connections in the service's pool.")
-    kafka_bootstrap_servers: Annotated[list[str], NoDecode] = Field(
+    kafka_bootstrap_servers: CommaSeparated = Field(
         ["localhost:9092"], description="Kafka bootstrap servers, comma-separated."
     )
     kafka_fetch_max_wait_ms: int = Field(
@@ -67,14 +77,6 @@ class ServiceSettings(BaseSettings):
         "standard variables (`OTEL_EXPORTER_OTLP_HEADERS`, `OTEL_EXPORTER_OTLP_TIMEOUT`, ...) and "
         "`OTEL_TRACES_SAMPLER` apply as documented by OpenTelemetry."
     )
-
-    @field_validator("kafka_bootstrap_servers", mode="before")
-    @classmethod
-    def _split_servers(cls, value: Any) -> Any:
-        # FastStream wants a list; operators write a comma-separated string.
-        if isinstance(value, str):
-            return [part.strip() for part in value.split(",") if part.strip()]
-        return value
 
     @classmethod
     def settings_customise_sources(

@@ -1,9 +1,9 @@
-from typing import Annotated, ClassVar
+from typing import ClassVar
 
-from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import NoDecode, SettingsConfigDict
+from pydantic import Field, SecretStr
+from pydantic_settings import SettingsConfigDict
 
-from treffpunkt_shared.settings import ServiceSettings
+from treffpunkt_shared.settings import CommaSeparated, ServiceSettings
 
 
 class RegistrationSettings(ServiceSettings):
@@ -16,16 +16,9 @@ class RegistrationSettings(ServiceSettings):
         "every replica; changing it invalidates the links already sent.",
         min_length=16,
     )
-    cors_allowed_origins: Annotated[list[str], NoDecode] = Field(
+    cors_allowed_origins: CommaSeparated = Field(
         default_factory=list, description="Websites allowed to call the JSON API from a browser, comma-separated."
     )
     max_wait_seconds: float = Field(
         10.0, ge=0, description="Longest `?wait=` a client may ask for on POST /api/registrations."
     )
-
-    @field_validator("cors_allowed_origins", mode="before")
-    @classmethod
-    def _split_origins(cls, value: object) -> object:
-        if isinstance(value, str):
-            return [part.strip() for part in value.split(",") if part.strip()]
-        return value
