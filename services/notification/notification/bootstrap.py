@@ -30,15 +30,14 @@ def create_app(settings: NotificationSettings | None = None, *, clock: Clock | N
     settings = settings or NotificationSettings()
     clock = clock or SystemClock()
     runtime = create_runtime(settings, tracer_provider=tracer_provider)
-    runtime.consume(REGISTRATION_TOPIC, consumers.registration_events(settings, clock))
+    smtp = SmtpPool(settings)
+    sender = Sender(lambda: runtime.pool, smtp, Composer(Templates(settings.templates_dir), settings), settings, clock,
+                    runtime.tracer)
+    runtime.consume(REGISTRATION_TOPIC, consumers.registration_events(settings, clock, sender.wake))
     runtime.consume(CATALOG_TOPIC, consumers.catalog_events(settings))
     runtime.publishes(DELIVERY_TOPIC, "Each email's fate: sent (with the SMTP server's reply) or failed (with the "
                       "error, and whether it was refused permanently), keyed by registration id or, for contact "
                       "persons' notices, by Message-ID. Names the recipient: bounded retention.")
-
-    smtp = SmtpPool(settings)
-    sender = Sender(lambda: runtime.pool, smtp, Composer(Templates(settings.templates_dir), settings), settings, clock,
-                    runtime.tracer)
 
     async def queue_notices() -> int:
         return await queue_due_notices(runtime.pool, now=clock.now(),
@@ -46,7 +45,7 @@ def create_app(settings: NotificationSettings | None = None, *, clock: Clock | N
                                        digest_hour=settings.daily_digest_hour, domain=settings.sender_domain)
 
     runtime.run_in_background(
-        lambda: repeat("email sender", sender.send_due, settings.sender_poll_seconds, wake=sender.finished))
+        lambda: repeat("email sender", sender.send_due, settings.sender_poll_seconds, wake=sender.due))
     runtime.run_in_background(lambda: repeat("contact notices", queue_notices, settings.notice_poll_seconds))
     runtime.on_stop(sender.stop)
     runtime.on_stop(smtp.close)

@@ -50,8 +50,10 @@ class NotificationSettings(ServiceSettings):
                               "(with the default waits, about a day).")
     delivery_lease_seconds: float = Field(120.0, gt=0, description="How long an email being sent is reserved for the "
                                           "replica sending it; after a crash another replica takes it over then.")
-    sender_concurrency: int = Field(50, ge=1, description="Emails in the works at once (the SMTP pool bounds the "
+    sender_concurrency: int = Field(200, ge=1, description="Emails in the works at once (the SMTP pool bounds the "
                                     "connections).")
+    sender_batch_size: int = Field(50, ge=1, description="Emails taken, rendered and written down together; several "
+                                   "batches are sent at once, up to `sender_concurrency` emails.")
     sender_poll_seconds: float = Field(1.0, gt=0, description="How often the sender looks for emails to send.")
     notice_poll_seconds: float = Field(10.0, gt=0, description="How often the contact persons' notices and digests "
                                        "are checked for being due.")

@@ -59,20 +59,24 @@ async def enqueue(
 
 
 async def enqueue_many(
-    conn: asyncpg.Connection, payloads: Sequence[tuple[EventPayload, str | None]], *, producer: str
+    conn: asyncpg.Connection, payloads: Sequence[tuple[EventPayload, str | None]], *, producer: str,
+    headers: Sequence[dict[str, str]] | None = None,
 ) -> list[Envelope]:
-    """Like `enqueue` for many (payload, correlation id) pairs, in one statement."""
+    """Like `enqueue` for many (payload, correlation id) pairs, in one statement. `headers`: each message's
+    own, in place of the current trace context (work done for many traces at once, as a batch of emails)."""
     if not payloads:
         return []
     envelopes = [Envelope.wrap(p, producer=producer, correlation_id=c) for p, c in payloads]
+    if headers is None:
+        headers = [trace_headers(c) for _, c in payloads]
     await conn.executemany(
         """
         INSERT INTO outbox_message (event_id, topic, message_key, event_type, body, headers)
         VALUES ($1, $2, $3, $4, $5::text::jsonb, $6::jsonb)
         """,
         [
-            (e.event_id, p.topic, p.message_key(), p.event_type, e.model_dump_json(), trace_headers(c))
-            for e, (p, c) in zip(envelopes, payloads, strict=True)
+            (e.event_id, p.topic, p.message_key(), p.event_type, e.model_dump_json(), h)
+            for e, (p, _), h in zip(envelopes, payloads, headers, strict=True)
         ],
     )
     await conn.execute("SELECT pg_notify($1, '')", OUTBOX_CHANNEL)

@@ -6,10 +6,11 @@ defines them, so that calendars show the right local time whatever zone they are
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from email.headerregistry import Address
+from functools import lru_cache
 
-from icalendar import Calendar, vCalAddress
+from icalendar import Calendar, Timezone, vCalAddress
 from icalendar import Event as CalendarEvent
 
 from treffpunkt_shared.contracts.catalog import Event, Session
@@ -36,6 +37,8 @@ def calendar_file(entry: CalendarEntry, *, stamp: datetime) -> str:
     calendar.add("prodid", "-//Treffpunkt//Notification//DE")
     calendar.add("version", "2.0")
     calendar.add("method", entry.method.value)
+    # Only the rules around the event's dates, rather than every year since 1970.
+    calendar.add_component(_berlin(starts_at.date() - timedelta(days=366), ends_at.date() + timedelta(days=366)))
 
     item = CalendarEvent()
     item.add("uid", entry.uid)
@@ -51,10 +54,13 @@ def calendar_file(entry: CalendarEntry, *, stamp: datetime) -> str:
     item.add("organizer", _address(entry.organizer))
     item.add("attendee", _address(entry.attendee), parameters={"PARTSTAT": "ACCEPTED", "RSVP": "FALSE"})
     calendar.add_component(item)
-    # Only the rules around the event's dates, rather than every year since 1970.
-    calendar.add_missing_timezones(first_date=starts_at.date() - timedelta(days=366),
-                                   last_date=ends_at.date() + timedelta(days=366))
     return calendar.to_ical().decode()
+
+
+@lru_cache(maxsize=64)
+def _berlin(first_date: date, last_date: date) -> Timezone:
+    """The VTIMEZONE of Europe/Berlin between two dates; made once per event (it is most of the file's cost)."""
+    return Timezone.from_tzinfo(BERLIN, first_date=first_date, last_date=last_date)
 
 
 def _address(address: Address) -> vCalAddress:

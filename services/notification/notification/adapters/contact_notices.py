@@ -55,8 +55,20 @@ def _notice(row: asyncpg.Record) -> Notice:
     return Notice(**{**row, "happened": EmailKind(row["happened"])})
 
 
-async def add(conn: asyncpg.Connection, contacts: Sequence[ContactPerson], *, registration_id: UUID, event_id: UUID,
-              session_id: UUID, happened: EmailKind, noticed_at: datetime) -> None:
+@dataclass(frozen=True)
+class NewNotice:
+    """Something a contact person is to hear about."""
+
+    contact_person: ContactPerson
+    registration_id: UUID
+    event_id: UUID
+    session_id: UUID
+    happened: EmailKind
+    noticed_at: datetime
+
+
+async def add(conn: asyncpg.Connection, notices: Sequence[NewNotice]) -> None:
+    """Keep `notices` for their contact persons; one kept already is left out."""
     await conn.executemany(
         """
         INSERT INTO contact_notice (contact_person_id, contact_name, contact_email, registration_id, event_id,
@@ -64,7 +76,8 @@ async def add(conn: asyncpg.Connection, contacts: Sequence[ContactPerson], *, re
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
         ON CONFLICT ON CONSTRAINT contact_notice_once_key DO NOTHING
         """,
-        [(c.id, c.name, c.email, registration_id, event_id, session_id, happened, noticed_at) for c in contacts],
+        [(n.contact_person.id, n.contact_person.name, n.contact_person.email, n.registration_id, n.event_id,
+          n.session_id, n.happened, n.noticed_at) for n in notices],
     )
 
 

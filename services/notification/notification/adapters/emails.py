@@ -36,14 +36,6 @@ class QueuedEmail:
     trace_context: dict[str, str]  # of the message that queued it (empty when tracing is off)
 
 
-@dataclass(frozen=True)
-class Settled:
-    """An email's final state, as its delivery event reports it."""
-
-    sent_at: datetime | None
-    failed_at: datetime | None
-
-
 _QUEUED_COLUMNS = ("id, kind, registration_id, event_id, recipient, recipient_name, language, message_id, details, "
                    "attempts, trace_context")
 
@@ -53,24 +45,24 @@ def _queued(row: asyncpg.Record) -> QueuedEmail:
 
 
 async def add(conn: asyncpg.Connection, emails: Sequence[NewEmail], domain: str, *,
-              trace_context: dict[str, str] | None = None) -> list[int]:
+              trace_contexts: Sequence[dict[str, str]] | None = None) -> list[int]:
     """Queue `emails`; those whose dedup key is taken already are left out. The ids of those queued.
-    `trace_context`: of the message they answer, for the trace of their sending."""
+    `trace_contexts`: each email's, of the message it answers, for the trace of its sending."""
     if not emails:
         return []
     rows = await conn.fetch(
         """
         INSERT INTO email (kind, registration_id, event_id, recipient, recipient_name, language, dedup_key,
                            message_id, details, trace_context)
-        SELECT *, $10::jsonb FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[],
-                                         $7::text[], $8::text[], $9::jsonb[])
+        SELECT * FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[],
+                             $8::text[], $9::jsonb[], $10::jsonb[])
         ON CONFLICT ON CONSTRAINT email_dedup_key_key DO NOTHING
         RETURNING id
         """,
         [e.kind for e in emails], [e.registration_id for e in emails], [e.event_id for e in emails],
         [e.recipient for e in emails], [e.recipient_name for e in emails], [e.language for e in emails],
         [e.dedup_key for e in emails], [message_id(e.dedup_key, domain) for e in emails],
-        [e.details for e in emails], trace_context or {},
+        [e.details for e in emails], list(trace_contexts) if trace_contexts is not None else [{}] * len(emails),
     )
     return [row["id"] for row in rows]
 
@@ -99,42 +91,71 @@ async def claim_due(pool: asyncpg.Pool, *, limit: int, lease_seconds: float, exc
     return sorted((_queued(row) for row in rows), key=lambda email: email.id)
 
 
-async def record_failed_attempt(pool: asyncpg.Pool, email_id: int, *, attempts: int, error: str,
-                                retry_in_seconds: float) -> None:
-    """Note a transient failure; the lease is extended past the wait before the next attempt."""
-    await pool.execute(
+@dataclass(frozen=True)
+class Attempt:
+    """The last attempt at an email, as its row keeps it."""
+
+    email_id: int
+    attempts: int  # so far, this one included
+    subject: str | None
+    text: str  # the server's reply when it was sent, else the error
+    smtp_reply: str | None
+
+
+def _columns(attempts: Sequence[Attempt]) -> tuple[list, ...]:
+    return ([a.email_id for a in attempts], [a.attempts for a in attempts], [a.subject for a in attempts],
+            [a.text for a in attempts], [a.smtp_reply for a in attempts])
+
+
+async def record_failed_attempts(conn: asyncpg.Connection, attempts: Sequence[Attempt], *,
+                                 retry_in_seconds: Sequence[float]) -> None:
+    """Note transient failures; each email is due again after its wait."""
+    if not attempts:
+        return
+    await conn.execute(
         """
-        UPDATE email SET attempts = $2, last_error = $3, next_attempt_at = now() + make_interval(secs => $4)
-        WHERE id = $1 AND status = 'pending'
+        UPDATE email SET attempts = a.attempts, last_error = a.text, next_attempt_at = now() + make_interval(secs => a.wait)
+        FROM unnest($1::bigint[], $2::int[], $3::text[], $4::float8[]) AS a(id, attempts, text, wait)
+        WHERE email.id = a.id AND email.status = 'pending'
         """,
-        email_id, attempts, error, retry_in_seconds,
+        [a.email_id for a in attempts], [a.attempts for a in attempts], [a.text for a in attempts],
+        list(retry_in_seconds),
     )
 
 
-async def mark_sent(conn: asyncpg.Connection, email_id: int, *, attempts: int, subject: str,
-                    smtp_reply: str) -> Settled | None:
-    """None when the email was settled already (by a replica that took it over after a lease ran out)."""
-    row = await conn.fetchrow(
+async def mark_sent(conn: asyncpg.Connection, attempts: Sequence[Attempt]) -> dict[int, datetime]:
+    """When each email was marked sent; one settled already (by a replica that took it over after a lease
+    ran out) is left out."""
+    if not attempts:
+        return {}
+    rows = await conn.fetch(
         """
-        UPDATE email SET status = 'sent', sent_at = now(), attempts = $2, subject = $3, smtp_reply = $4
-        WHERE id = $1 AND status = 'pending' RETURNING sent_at, failed_at
+        UPDATE email SET status = 'sent', sent_at = now(), attempts = a.attempts, subject = a.subject,
+                         smtp_reply = a.text
+        FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::text[]) AS a(id, attempts, subject, text, reply)
+        WHERE email.id = a.id AND email.status = 'pending'
+        RETURNING email.id, email.sent_at
         """,
-        email_id, attempts, subject, smtp_reply,
+        *_columns(attempts),
     )
-    return Settled(**row) if row else None
+    return {row["id"]: row["sent_at"] for row in rows}
 
 
-async def mark_failed(conn: asyncpg.Connection, email_id: int, *, attempts: int, subject: str | None,
-                      error: str, smtp_reply: str | None) -> Settled | None:
-    row = await conn.fetchrow(
+async def mark_failed(conn: asyncpg.Connection, attempts: Sequence[Attempt]) -> dict[int, datetime]:
+    """When each email was given up; as `mark_sent`."""
+    if not attempts:
+        return {}
+    rows = await conn.fetch(
         """
-        UPDATE email SET status = 'failed', failed_at = now(), attempts = $2, subject = COALESCE($3, subject),
-                         last_error = $4, smtp_reply = $5
-        WHERE id = $1 AND status = 'pending' RETURNING sent_at, failed_at
+        UPDATE email SET status = 'failed', failed_at = now(), attempts = a.attempts,
+                         subject = COALESCE(a.subject, email.subject), last_error = a.text, smtp_reply = a.reply
+        FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::text[]) AS a(id, attempts, subject, text, reply)
+        WHERE email.id = a.id AND email.status = 'pending'
+        RETURNING email.id, email.failed_at
         """,
-        email_id, attempts, subject, error, smtp_reply,
+        *_columns(attempts),
     )
-    return Settled(**row) if row else None
+    return {row["id"]: row["failed_at"] for row in rows}
 
 
 async def release(pool: asyncpg.Pool, email_ids: Sequence[int]) -> None:

@@ -1,6 +1,7 @@
 """The registrations this service has heard of, in PostgreSQL: whom to tell when an event changes,
 what their emails need, and the fill levels of the daily digests."""
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -49,11 +50,11 @@ def _known(row: asyncpg.Record) -> KnownRegistration:
     return KnownRegistration(**{**row, "status": RegistrationStatus(row["status"]), "language": Language(row["language"])})
 
 
-async def save(conn: asyncpg.Connection, registration: Registration, status: RegistrationStatus,
-               occurred_at: datetime, *, waitlist_position: int | None = None) -> None:
-    """Store the registration's latest state; a message older than what is stored changes nothing."""
-    participant = registration.participant
-    await conn.execute(
+async def save_many(conn: asyncpg.Connection,
+                    states: Sequence[tuple[Registration, RegistrationStatus, datetime, int | None]]) -> None:
+    """Store each registration's latest state (registration, status, when it came about, waiting-list
+    position), in order; a message older than what is stored changes nothing."""
+    await conn.executemany(
         """
         INSERT INTO registration (id, event_id, session_id, status, waitlist_position, first_name, last_name,
                                   organisation, email, language, status_url, cancel_url, updated_at)
@@ -66,23 +67,29 @@ async def save(conn: asyncpg.Connection, registration: Registration, status: Reg
             updated_at = EXCLUDED.updated_at
         WHERE registration.updated_at <= EXCLUDED.updated_at
         """,
-        registration.registration_id, registration.event_id, registration.session_id, status, waitlist_position,
-        participant.first_name, participant.last_name, participant.organisation, participant.email,
-        participant.language, registration.status_url, registration.cancel_url, occurred_at,
+        [(r.registration_id, r.event_id, r.session_id, status, waitlist_position, r.participant.first_name,
+          r.participant.last_name, r.participant.organisation, r.participant.email, r.participant.language,
+          r.status_url, r.cancel_url, occurred_at)
+         for r, status, occurred_at, waitlist_position in states],
     )
 
 
-async def next_calendar_sequences(conn: asyncpg.Connection, registration_ids: Sequence[UUID]) -> dict[UUID, int]:
-    """The SEQUENCE for the next calendar file of each registration: 0 for the first, then counting up,
-    so that calendars apply a later file over an earlier one."""
+async def next_calendar_sequences(conn: asyncpg.Connection, registration_ids: Sequence[UUID]) -> dict[UUID, list[int]]:
+    """The SEQUENCE for each of the next calendar files of each registration (one per time it is named,
+    in order): 0 for the first ever, then counting up, so that calendars apply a later file over an earlier one."""
+    if not registration_ids:
+        return {}
+    counts = Counter(registration_ids)
     rows = await conn.fetch(
         """
-        UPDATE registration SET calendar_sequence = COALESCE(calendar_sequence + 1, 0)
-        WHERE id = ANY($1::uuid[]) RETURNING id, calendar_sequence
+        UPDATE registration r SET calendar_sequence = COALESCE(r.calendar_sequence, -1) + c.n
+        FROM unnest($1::uuid[], $2::int[]) AS c(id, n) WHERE r.id = c.id
+        RETURNING r.id, r.calendar_sequence
         """,
-        list(registration_ids),
+        list(counts), list(counts.values()),
     )
-    return {row["id"]: row["calendar_sequence"] for row in rows}
+    return {row["id"]: list(range(row["calendar_sequence"] - counts[row["id"]] + 1, row["calendar_sequence"] + 1))
+            for row in rows}
 
 
 async def still_registered(conn: asyncpg.Connection, event_id: UUID) -> list[KnownRegistration]:

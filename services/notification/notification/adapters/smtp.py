@@ -9,11 +9,11 @@ email's recipient or content: another attempt would get the same answer).
 import asyncio
 import logging
 from contextlib import suppress
-from email.message import EmailMessage
 
 import aiosmtplib
 
 from ..settings import NotificationSettings
+from .mime import OutgoingEmail
 
 log = logging.getLogger(__name__)
 
@@ -56,13 +56,14 @@ class SmtpPool:
         self._idle: list[aiosmtplib.SMTP] = []
         self._slots = asyncio.Semaphore(settings.smtp_pool_size)
 
-    async def send(self, message: EmailMessage) -> str:
-        """Send `message` to its To address; the server's reply. Raises an `SmtpFailure`."""
+    async def send(self, email: OutgoingEmail) -> str:
+        """Send `email` to its recipient; the server's reply. Raises an `SmtpFailure`."""
         async with self._slots:
             client: aiosmtplib.SMTP | None = None
             try:
                 client = await self._checkout()
-                _, reply = await client.send_message(message)
+                _, reply = await client.sendmail(email.envelope_sender, [email.recipient], email.content,
+                                                 mail_options=["SMTPUTF8"] if email.needs_smtputf8 else None)
             except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
                 if client is not None:
                     self._after_failure(client, exc)

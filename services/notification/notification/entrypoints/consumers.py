@@ -1,27 +1,32 @@
 """The Kafka consumers' handlers (batches, inbox and dead letters come from `treffpunkt_shared`)."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import asyncpg
 
 from treffpunkt_shared.contracts.envelope import Envelope
 from treffpunkt_shared.contracts.registration import REGISTRATION_EVENTS
-from treffpunkt_shared.messaging.consumer import BatchHandler, one_by_one
+from treffpunkt_shared.messaging.consumer import BatchHandler, after_commit, one_by_one
 
 from ..domain.clock import Clock
 from ..service_layer.event_changes import apply_catalog_event
-from ..service_layer.registrations import OUTCOMES, record_outcome
+from ..service_layer.registrations import OUTCOMES, record_outcomes
 from ..settings import NotificationSettings
 
 
-def registration_events(settings: NotificationSettings, clock: Clock) -> BatchHandler:
-    """`registration.registration.v1`: the outcomes; a request for a seat is nobody's email yet."""
+def registration_events(settings: NotificationSettings, clock: Clock, emails_queued: Callable[[], None]) -> BatchHandler:
+    """`registration.registration.v1`: the outcomes; a request for a seat is nobody's email yet.
+    `emails_queued` is called once the emails are committed (it wakes the sender)."""
 
     async def handle(conn: asyncpg.Connection, envelopes: Sequence[Envelope]) -> None:
+        outcomes = []
         for envelope in one_by_one(envelopes):
             payload = envelope.parse_payload(REGISTRATION_EVENTS)
             if isinstance(payload, OUTCOMES):
-                await record_outcome(conn, payload, envelope, now=clock.now(), domain=settings.sender_domain)
+                outcomes.append((payload, envelope))
+        if outcomes:
+            await record_outcomes(conn, outcomes, now=clock.now(), domain=settings.sender_domain)
+            after_commit(emails_queued)
 
     return handle
 

@@ -2,10 +2,10 @@
 as last heard of, the event and session from the local copy of the catalog, the fill levels."""
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email.headerregistry import Address
-from email.message import EmailMessage
 from typing import Any
 from uuid import UUID
 
@@ -19,13 +19,16 @@ from treffpunkt_shared.contracts.registration import Language
 from ..adapters import catalog, contact_notices, registrations
 from ..adapters.calendar_file import CalendarEntry, calendar_file
 from ..adapters.emails import QueuedEmail
-from ..adapters.mime import CalendarAttachment, mime_message
+from ..adapters.mime import CalendarAttachment, OutgoingEmail, mime_message
 from ..adapters.registrations import FillLevel, KnownRegistration
 from ..adapters.templates import Templates
 from ..domain.model import CalendarMethod, calendar_uid
 from ..settings import NotificationSettings
 
 _CALENDAR_FILENAMES = {Language.de: "termin.ics", Language.en: "event.ics"}
+_TO_CONTACT_PERSONS = (EmailKind.contact_notice, EmailKind.contact_digest)
+# The database being away is no fault of an email's: it is raised, not reported as the email's failure.
+DATABASE_AWAY = (OSError, asyncpg.PostgresError, asyncpg.InterfaceError)
 
 
 class NotRenderableYet(Exception):
@@ -57,16 +60,40 @@ class Composer:
     def __init__(self, templates: Templates, settings: NotificationSettings) -> None:
         self._templates = templates
         self._settings = settings
+        self._sender = settings.sender
 
-    async def compose(self, conn: asyncpg.Connection, email: QueuedEmail, *, now: datetime) -> EmailMessage:
-        if email.kind in (EmailKind.contact_notice, EmailKind.contact_digest):
-            context, reply_to, calendar = await self._contact_context(conn, email, now), None, None
-        else:
-            context, reply_to, calendar = await self._registrant_context(conn, email, now)
+    async def compose_many(self, conn: asyncpg.Connection, emails: Sequence[QueuedEmail], *, now: datetime
+                           ) -> list[OutgoingEmail | Exception]:
+        """Each email ready to send, or why it is not (`NotRenderableYet`, a template an operator broke, an
+        address no server takes). The registrations and events of the registrants' emails are read once for
+        all of them."""
+        to_registrants = [email for email in emails if email.kind not in _TO_CONTACT_PERSONS]
+        people = await registrations.get_many(conn, [email.registration_id for email in to_registrants
+                                                     if email.registration_id is not None])
+        events = {event_id: await get_event(conn, event_id)
+                  for event_id in {email.event_id for email in to_registrants if email.event_id is not None}}
+        composed: list[OutgoingEmail | Exception] = []
+        for email in emails:
+            try:
+                if email.kind in _TO_CONTACT_PERSONS:
+                    context, reply_to, calendar = await self._contact_context(conn, email, now), None, None
+                else:
+                    context, reply_to, calendar = self._registrant_context(
+                        email, people.get(email.registration_id) if email.registration_id else None,
+                        events.get(email.event_id) if email.event_id else None, now)
+                composed.append(self._message(email, context, reply_to, calendar, now))
+            except DATABASE_AWAY:
+                raise
+            except Exception as exc:
+                composed.append(exc)
+        return composed
+
+    def _message(self, email: QueuedEmail, context: dict[str, Any], reply_to: Address | None,
+                 calendar: CalendarAttachment | None, now: datetime) -> OutgoingEmail:
         rendered = self._templates.render(email.kind, email.language, context)
         return mime_message(
             rendered,
-            sender=self._settings.sender,
+            sender=self._sender,
             recipient=Address(display_name=email.recipient_name, addr_spec=email.recipient),
             reply_to=reply_to,
             message_id=email.message_id,
@@ -75,11 +102,8 @@ class Composer:
             calendar=calendar,
         )
 
-    async def _registrant_context(self, conn: asyncpg.Connection, email: QueuedEmail, now: datetime
-                                  ) -> tuple[dict[str, Any], Address | None, CalendarAttachment | None]:
-        assert email.registration_id is not None and email.event_id is not None
-        registration = await registrations.get(conn, email.registration_id)
-        event = await get_event(conn, email.event_id)
+    def _registrant_context(self, email: QueuedEmail, registration: KnownRegistration | None, event: Event | None,
+                            now: datetime) -> tuple[dict[str, Any], Address | None, CalendarAttachment | None]:
         session = next((s for s in event.sessions if registration and s.id == registration.session_id), None) if event else None
         if registration is None or event is None or session is None:
             raise NotRenderableYet(f"event {email.event_id} or its session is not in the local copy of the catalog")
@@ -103,7 +127,7 @@ class Composer:
                 method=method,
                 event=event,
                 session=session,
-                organizer=self._settings.sender,
+                organizer=self._sender,
                 attendee=Address(display_name=registration.name, addr_spec=registration.email),
                 description=f"{session.title}\n\n{registration.status_url}",
             )

@@ -45,6 +45,6 @@ async def tell_registered(conn: asyncpg.Connection, event_id: UUID, change: Even
     for person in people:
         details = change.details()
         if person.id in sequences:
-            details |= {"calendar_method": method.value, "calendar_sequence": sequences[person.id]}
+            details |= {"calendar_method": method.value, "calendar_sequence": sequences[person.id][0]}
         queued.append(registrant_email(kind, person.registrant(), details, occasion=email_occasion))
-    await emails.add(conn, queued, domain, trace_context=trace_context)
+    await emails.add(conn, queued, domain, trace_contexts=[trace_context or {}] * len(queued))

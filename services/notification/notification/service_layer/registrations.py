@@ -5,12 +5,15 @@ message is handled with all its emails or not at all.
 """
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 import asyncpg
 
 from treffpunkt_shared.catalog_copy import get_event
+from treffpunkt_shared.contracts.catalog import Event, Session
 from treffpunkt_shared.contracts.delivery import EmailKind
 from treffpunkt_shared.contracts.envelope import Envelope
 from treffpunkt_shared.contracts.registration import (
@@ -66,27 +69,43 @@ def _calendar_method(kind: EmailKind, details: dict[str, Any]) -> CalendarMethod
     return None
 
 
-async def record_outcome(conn: asyncpg.Connection, outcome: Outcome, envelope: Envelope, *, now: datetime,
-                         domain: str) -> None:
-    registration = outcome.registration
-    kind, status = _KIND_AND_STATUS[type(outcome)]
-    details = _details(outcome)
-    await registrations.save(conn, registration, status, envelope.occurred_at,
-                             waitlist_position=details.get("waitlist_position"))
-    method = _calendar_method(kind, details)
-    if method is not None:
-        sequences = await registrations.next_calendar_sequences(conn, [registration.registration_id])
-        details |= {"calendar_method": method.value, "calendar_sequence": sequences[registration.registration_id]}
-    await emails.add(conn, [registrant_email(kind, _registrant(registration), details)], domain,
-                     trace_context=trace_headers(envelope.correlation_id))
+async def record_outcomes(conn: asyncpg.Connection, received: Sequence[tuple[Outcome, Envelope]], *, now: datetime,
+                          domain: str) -> None:
+    """A batch of outcomes, in the order they came: a few statements for all of them."""
+    await registrations.save_many(conn, [
+        (outcome.registration, _KIND_AND_STATUS[type(outcome)][1], envelope.occurred_at,
+         _details(outcome).get("waitlist_position"))
+        for outcome, envelope in received
+    ])
+    in_calendar = [(outcome, _calendar_method(_KIND_AND_STATUS[type(outcome)][0], _details(outcome)))
+                   for outcome, _ in received]
+    sequences = await registrations.next_calendar_sequences(
+        conn, [outcome.registration.registration_id for outcome, method in in_calendar if method is not None])
+    queued, trace_contexts, notices = [], [], []
+    events: dict[UUID, Event | None] = {}
+    for (outcome, envelope), (_, method) in zip(received, in_calendar, strict=True):
+        registration = outcome.registration
+        kind = _KIND_AND_STATUS[type(outcome)][0]
+        details = _details(outcome)
+        if method is not None:
+            details |= {"calendar_method": method.value,
+                        "calendar_sequence": sequences[registration.registration_id].pop(0)}
+        queued.append(registrant_email(kind, _registrant(registration), details))
+        trace_contexts.append(trace_headers(envelope.correlation_id))
+        if registration.event_id not in events:
+            events[registration.event_id] = await get_event(conn, registration.event_id)
+        session = _session(events[registration.event_id], registration.session_id)
+        if session is None:
+            # The registrant's email waits for the catalog's data; whom to tell is only known from it.
+            log.warning("session %s of registration %s is not in the local copy of the catalog: no contact person "
+                        "is told", registration.session_id, registration.registration_id)
+            continue
+        notices += [contact_notices.NewNotice(person, registration.registration_id, registration.event_id,
+                                              registration.session_id, kind, now)
+                    for person in session.contact_persons]
+    await emails.add(conn, queued, domain, trace_contexts=trace_contexts)
+    await contact_notices.add(conn, notices)
 
-    event = await get_event(conn, registration.event_id)
-    session = next((s for s in event.sessions if s.id == registration.session_id), None) if event else None
-    if session is None:
-        # The registrant's email waits for the catalog's data; whom to tell is only known from it.
-        log.warning("session %s of registration %s is not in the local copy of the catalog: no contact person is told",
-                    registration.session_id, registration.registration_id)
-        return
-    await contact_notices.add(conn, session.contact_persons, registration_id=registration.registration_id,
-                              event_id=registration.event_id, session_id=registration.session_id, happened=kind,
-                              noticed_at=now)
+
+def _session(event: Event | None, session_id: UUID) -> Session | None:
+    return next((s for s in event.sessions if s.id == session_id), None) if event else None
