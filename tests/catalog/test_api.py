@@ -9,7 +9,6 @@ from pathlib import Path
 from uuid import uuid4
 
 import httpx
-import pytest
 
 from catalog import demo
 from treffpunkt_shared.contracts.catalog import CATALOG_TOPIC
@@ -17,17 +16,6 @@ from treffpunkt_shared.contracts.envelope import Envelope
 from treffpunkt_shared.db import create_pool
 
 IN_TWO_MONTHS = (datetime.now(UTC) + timedelta(days=60)).replace(hour=13, minute=0, second=0, microsecond=0)
-
-
-@pytest.fixture
-async def catalog(start_service):
-    return await start_service("catalog")
-
-
-@pytest.fixture
-async def staff(catalog) -> dict[str, str]:
-    """Headers of a staff member who may change the catalog."""
-    return {"Authorization": f"Bearer {await catalog.create_token(can_write=True)}"}
 
 
 async def created(client: httpx.AsyncClient, headers: dict[str, str], path: str, body: dict) -> dict:

@@ -4,66 +4,101 @@ overselling impossible whatever runs concurrently.
 
 Lock order, everywhere: the session row first, then allocations. Rejected requests leave no row
 (their decision is the message; the inbox keeps redelivery from deciding twice).
+
+Requests are decided a batch at a time: the batch's sessions are locked and read once, the
+decisions made in memory in the requests' order, and the counters and allocations written back
+in one statement, so a batch costs a few statements whatever its size.
 """
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
 import asyncpg
 
+from ..domain.seats import Allotment
+
 
 @dataclass(frozen=True)
-class SessionState:
+class LockedSession:
+    """A session locked for deciding requests: its event's state and what it has left to give."""
+
     event_id: UUID
     event_status: str
     registration_deadline: datetime
+    allotment: Allotment
 
 
-async def session_state(conn: asyncpg.Connection, session_id: UUID) -> SessionState | None:
-    row = await conn.fetchrow(
+@dataclass(frozen=True)
+class Allocation:
+    """A request that got a seat (`allocated`) or a place on the waiting list (`waitlisted`)."""
+
+    registration_id: UUID
+    session_id: UUID
+    event_id: UUID
+    state: str
+    waitlist_sequence: int | None
+    requested_at: datetime
+
+
+async def lock_sessions(conn: asyncpg.Connection, session_ids: Iterable[UUID]) -> dict[UUID, LockedSession]:
+    """Lock the sessions (in id order, so that concurrent batches cannot deadlock) until the transaction
+    ends, and read their counters; sessions that do not exist are missing from the answer."""
+    rows = await conn.fetch(
         """
-        SELECT s.event_id, e.status AS event_status, e.registration_deadline
-        FROM session s JOIN event e ON e.id = s.event_id WHERE s.id = $1
+        SELECT s.id, s.event_id, e.status AS event_status, e.registration_deadline, s.capacity, s.waitlist_size,
+               s.seats_allocated, s.waitlist_count, s.waitlist_last_sequence
+        FROM session s JOIN event e ON e.id = s.event_id
+        WHERE s.id = ANY($1::uuid[])
+        ORDER BY s.id
+        FOR UPDATE OF s
         """,
-        session_id,
+        list(session_ids),
     )
-    return SessionState(**row) if row else None
+    return {
+        row["id"]: LockedSession(
+            event_id=row["event_id"], event_status=row["event_status"],
+            registration_deadline=row["registration_deadline"],
+            allotment=Allotment(capacity=row["capacity"], waitlist_size=row["waitlist_size"],
+                                seats_allocated=row["seats_allocated"], waitlist_count=row["waitlist_count"],
+                                waitlist_last_sequence=row["waitlist_last_sequence"]),
+        )
+        for row in rows
+    }
 
 
-async def is_decided(conn: asyncpg.Connection, registration_id: UUID) -> bool:
-    return bool(await conn.fetchval("SELECT 1 FROM seat_allocation WHERE registration_id = $1", registration_id))
-
-
-async def take_seat(conn: asyncpg.Connection, session_id: UUID) -> bool:
-    return bool(await conn.fetchval(
-        """
-        UPDATE session SET seats_allocated = seats_allocated + 1
-        WHERE id = $1 AND seats_allocated < capacity RETURNING true
-        """,
-        session_id,
-    ))
-
-
-async def take_waitlist_place(conn: asyncpg.Connection, session_id: UUID) -> int | None:
-    """The new place's sequence on the waiting list, or None when the list is full."""
-    return await conn.fetchval(
-        """
-        UPDATE session SET waitlist_count = waitlist_count + 1, waitlist_last_sequence = waitlist_last_sequence + 1
-        WHERE id = $1 AND waitlist_count < waitlist_size RETURNING waitlist_last_sequence
-        """,
-        session_id,
+async def decided(conn: asyncpg.Connection, registration_ids: Iterable[UUID]) -> set[UUID]:
+    """Those of `registration_ids` that hold (or held) a seat or a waiting-list place."""
+    rows = await conn.fetch(
+        "SELECT registration_id FROM seat_allocation WHERE registration_id = ANY($1::uuid[])", list(registration_ids)
     )
+    return {row["registration_id"] for row in rows}
 
 
-async def record(conn: asyncpg.Connection, *, registration_id: UUID, session_id: UUID, event_id: UUID, state: str,
-                 waitlist_sequence: int | None, requested_at: datetime) -> None:
+async def save_decisions(conn: asyncpg.Connection, sessions: dict[UUID, LockedSession],
+                         allocations: Sequence[Allocation]) -> None:
+    """Add what the sessions' allotments handed out to their counters and store the allocations, in one
+    statement. The counters' CHECK constraints refuse it all should the sum ever exceed a limit."""
+    if not allocations:
+        return
+    taken = [(id, s.allotment.seats_taken, s.allotment.places_taken) for id, s in sessions.items()
+             if s.allotment.seats_taken or s.allotment.places_taken]
     await conn.execute(
         """
+        WITH counters AS (
+            UPDATE session s SET seats_allocated = s.seats_allocated + taken.seats,
+                                 waitlist_count = s.waitlist_count + taken.places,
+                                 waitlist_last_sequence = s.waitlist_last_sequence + taken.places
+            FROM unnest($1::uuid[], $2::int[], $3::int[]) AS taken (session_id, seats, places)
+            WHERE s.id = taken.session_id
+        )
         INSERT INTO seat_allocation (registration_id, session_id, event_id, state, waitlist_sequence, requested_at)
-        VALUES ($1, $2, $3, $4, $5, $6)
+        SELECT * FROM unnest($4::uuid[], $5::uuid[], $6::uuid[], $7::text[], $8::int[], $9::timestamptz[])
         """,
-        registration_id, session_id, event_id, state, waitlist_sequence, requested_at,
+        *zip(*taken, strict=True),
+        *zip(*((a.registration_id, a.session_id, a.event_id, a.state, a.waitlist_sequence, a.requested_at)
+               for a in allocations), strict=True),
     )
 
 

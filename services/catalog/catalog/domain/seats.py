@@ -36,3 +36,31 @@ class Seats:
     def waitlist_open(self) -> bool:
         """Whether a registration now would go on the waiting list: no seat free, a place on the list."""
         return self.seats_free == 0 and self.waitlist_count < self.waitlist_size
+
+
+@dataclass
+class Allotment:
+    """Hands out a session's seats, then its waiting-list places, one request after the other, from
+    its counters as they were read under the session's lock; what was handed out (`seats_taken`,
+    `places_taken`) is then added to the stored counters in one write."""
+
+    capacity: int
+    waitlist_size: int
+    seats_allocated: int
+    waitlist_count: int
+    waitlist_last_sequence: int
+    seats_taken: int = 0
+    places_taken: int = 0
+
+    def take_seat(self) -> bool:
+        if self.seats_allocated + self.seats_taken >= self.capacity:
+            return False
+        self.seats_taken += 1
+        return True
+
+    def take_waitlist_place(self) -> int | None:
+        """The new place's sequence on the waiting list, or None when the list is full."""
+        if self.waitlist_count + self.places_taken >= self.waitlist_size:
+            return None
+        self.places_taken += 1
+        return self.waitlist_last_sequence + self.places_taken

@@ -26,41 +26,72 @@ from ..domain.status import registration_open
 from ..metrics import count_decisions
 
 Decisions = list[tuple[EventPayload, str | None]]
+Request = tuple[RegistrationRequested, datetime, str | None]  # the request, when it was made, its correlation id
 
 
 async def handle_registration_events(conn: asyncpg.Connection, envelopes: Sequence[Envelope]) -> None:
-    """The consumer of `registration.registration.v1`: a batch in one transaction, decisions in order."""
+    """The consumer of `registration.registration.v1`: a batch in one transaction, decisions in order.
+
+    Consecutive requests are decided together, in a few statements whatever their number."""
     decisions: Decisions = []
+    requests: list[Request] = []
     for envelope in one_by_one(envelopes):
         event = envelope.parse_payload(REGISTRATION_EVENTS)
         if isinstance(event, RegistrationRequested):
-            decision = await decide(conn, event, requested_at=envelope.occurred_at)
-            if decision is not None:
-                decisions.append((decision, envelope.correlation_id))
+            requests.append((event, envelope.occurred_at, envelope.correlation_id))
         elif isinstance(event, RegistrationCancelled):
+            # The requests before it first: it gives back what they took, and those after it find what it freed.
+            decisions += await decide(conn, requests)
+            requests = []
             registration = event.registration
             decisions += await release(conn, registration.registration_id, registration.event_id, registration.session_id)
+    decisions += await decide(conn, requests)
     await enqueue_many(conn, decisions, producer="catalog")
     after_commit(lambda: count_decisions(decision for decision, _ in decisions))
 
 
-async def decide(conn: asyncpg.Connection, request: RegistrationRequested, *, requested_at: datetime) -> EventPayload | None:
-    """A seat while there is one, else a place on the waiting list while there is one, else no."""
+async def decide(conn: asyncpg.Connection, requests: Sequence[Request]) -> Decisions:
+    """Each request in order: a seat while there is one, else a place on the waiting list while there is
+    one, else no. A registration that holds (or held) a seat or place gets no new decision: its request
+    was handled before, under another message id."""
+    if not requests:
+        return []
+    sessions = await seat_ledger.lock_sessions(conn, {request.session_id for request, _, _ in requests})
+    taken = await seat_ledger.decided(conn, [request.registration_id for request, _, _ in requests])
+    allocations: list[seat_ledger.Allocation] = []
+    decisions: Decisions = []
+    for request, requested_at, correlation in requests:
+        if request.registration_id in taken:
+            continue
+        decision = _decide(request, sessions.get(request.session_id), requested_at)
+        decisions.append((decision, correlation))
+        match decision:
+            case SeatAllocated():
+                state, sequence = "allocated", None
+            case SeatWaitlisted(waitlist_sequence=sequence):
+                state = "waitlisted"
+            case _:
+                continue  # rejected: no row (see adapters.seat_ledger)
+        taken.add(request.registration_id)
+        allocations.append(seat_ledger.Allocation(
+            registration_id=request.registration_id, session_id=request.session_id, event_id=request.event_id,
+            state=state, waitlist_sequence=sequence, requested_at=requested_at))
+    await seat_ledger.save_decisions(conn, sessions, allocations)
+    return decisions
+
+
+def _decide(request: RegistrationRequested, session: seat_ledger.LockedSession | None,
+            requested_at: datetime) -> EventPayload:
     ids = {"registration_id": request.registration_id, "event_id": request.event_id, "session_id": request.session_id}
-    if await seat_ledger.is_decided(conn, request.registration_id):
-        return None
-    state = await seat_ledger.session_state(conn, request.session_id)
-    if state is None or state.event_id != request.event_id:
+    if session is None or session.event_id != request.event_id:
         return SeatRejected(**ids, reason=RejectionReason.unknown_session)
-    if not registration_open(EventStatus(state.event_status), state.registration_deadline, requested_at):
-        reason = RejectionReason.deadline_passed if state.event_status == "published" else RejectionReason.closed
+    if not registration_open(EventStatus(session.event_status), session.registration_deadline, requested_at):
+        reason = RejectionReason.deadline_passed if session.event_status == "published" else RejectionReason.closed
         return SeatRejected(**ids, reason=reason)
-    if await seat_ledger.take_seat(conn, request.session_id):
-        await seat_ledger.record(conn, **ids, state="allocated", waitlist_sequence=None, requested_at=requested_at)
+    if session.allotment.take_seat():
         return SeatAllocated(**ids)
-    sequence = await seat_ledger.take_waitlist_place(conn, request.session_id)
+    sequence = session.allotment.take_waitlist_place()
     if sequence is not None:
-        await seat_ledger.record(conn, **ids, state="waitlisted", waitlist_sequence=sequence, requested_at=requested_at)
         return SeatWaitlisted(**ids, waitlist_sequence=sequence)
     return SeatRejected(**ids, reason=RejectionReason.full)
 
