@@ -37,8 +37,9 @@ def calendar_file(entry: CalendarEntry, *, stamp: datetime) -> str:
     calendar.add("prodid", "-//Treffpunkt//Notification//DE")
     calendar.add("version", "2.0")
     calendar.add("method", entry.method.value)
-    # Only the rules around the event's dates, rather than every year since 1970.
-    calendar.add_component(_berlin(starts_at.date() - timedelta(days=366), ends_at.date() + timedelta(days=366)))
+    # Only the rules in force around the event's dates, rather than every year since 1970: the file
+    # describes this one event, and a calendar needs no more to show its times (a third of the lines).
+    calendar.add_component(_berlin(starts_at.date() - timedelta(days=1), ends_at.date() + timedelta(days=1)))
 
     item = CalendarEvent()
     item.add("uid", entry.uid)

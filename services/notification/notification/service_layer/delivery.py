@@ -212,14 +212,15 @@ class Sender:
     def _count_and_log(sent: Sequence[_Outcome], failed: Sequence[_Outcome], retries: Sequence[_Outcome]) -> None:
         for o in sent:
             EMAILS_SENT.labels(o.email.kind).inc()
-            log.debug("email %d (%s) sent after %d attempt(s)", o.email.id, o.email.kind, o.attempts)
-        if sent:
-            log.info("%d email(s) sent", len(sent))
+            correlation_id.set(_correlation(o.email))
+            log.info("email %d (%s) sent after %d attempt(s)", o.email.id, o.email.kind, o.attempts)
         for o in retries:
+            correlation_id.set(_correlation(o.email))
             EMAILS_RETRIED.labels(o.email.kind).inc()
             log.warning("email %d (%s): attempt %d failed (%s), tried again later", o.email.id, o.email.kind,
                         o.attempts, _loggable(o.failure))
         for o in failed:
+            correlation_id.set(_correlation(o.email))
             permanent = _permanent(o)
             EMAILS_FAILED.labels(o.email.kind, str(permanent).lower()).inc()
             # The type only: the error's text may quote personal data; the delivery log has all.
