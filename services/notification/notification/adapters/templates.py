@@ -100,6 +100,8 @@ def _environment(loader: ChoiceLoader, language: Language) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # The files are read once: checking each for changes cost three stat calls per email.
+        auto_reload=False,
     )
     environment.filters.update(
         long_date=lambda value: long_date(value, language),
