@@ -6,6 +6,21 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 
 
+class DatabaseUnavailable(ConnectionError):
+    """No connection to the database could be opened: the server is down, restarting, or refuses this
+    database. A ConnectionError, so whatever retries on a refused connection retries on this too."""
+
+
+# What a request meets while the database is away: no new connection, or the one in hand lost.
+DATABASE_UNREACHABLE: tuple[type[Exception], ...] = (
+    ConnectionError,  # refused, reset, broken pipe; and DatabaseUnavailable
+    asyncpg.PostgresConnectionError,  # class 08, also "connection was closed in the middle of operation"
+    asyncpg.AdminShutdownError,  # terminated by an administrator, or the server shutting down
+    asyncpg.CrashShutdownError,
+    asyncpg.CannotConnectNowError,  # starting up or shutting down
+)
+
+
 def database_dsn(server_url: str, database: str) -> str:
     """The URL of `database` on the server that `server_url` points to (whatever database it names)."""
     parts = urlsplit(server_url)
@@ -42,7 +57,25 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
         await conn.set_type_codec(json_type, encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
 
 
+async def _connect_or_unavailable(*args, **kwargs) -> asyncpg.Connection:
+    # Whatever keeps a new connection from opening (refused, "not accepting connections", "starting
+    # up", too many clients) means the same to a caller: the database is away for now.
+    try:
+        return await asyncpg.connect(*args, **kwargs)
+    except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        raise DatabaseUnavailable(f"cannot connect to the database: {type(exc).__name__}: {exc}") from exc
+
+
+async def _keep_session(_: asyncpg.Connection) -> None:
+    """The pool's reset on release, instead of asyncpg's `SELECT pg_advisory_unlock_all(); CLOSE ALL;
+    UNLISTEN *; RESET ALL`: a round trip on every release for session state that nothing here creates
+    on a pool connection (advisory locks are transaction-level, LISTEN has its own connections, no
+    SET or cursors outside a transaction). asyncpg still rolls back a transaction left open and drops
+    the connection's listeners first."""
+
+
 async def create_pool(dsn: str, *, size: int = 10) -> asyncpg.Pool:
     return await asyncpg.create_pool(
-        dsn, min_size=1, max_size=size, init=_init_connection, command_timeout=30
+        dsn, min_size=1, max_size=size, init=_init_connection, command_timeout=30,
+        connect=_connect_or_unavailable, reset=_keep_session,
     )

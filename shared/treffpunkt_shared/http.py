@@ -2,6 +2,7 @@
 id of requests about a registration, and tracing."""
 
 import asyncio
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -14,12 +15,18 @@ from opentelemetry.trace import Span, TracerProvider
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .db import DATABASE_UNREACHABLE
 from .errors import InvalidField, Refused
 from .logs import set_correlation_id
 from .metrics import HTTP_LATENCY, HTTP_REQUESTS
 
+log = logging.getLogger(__name__)
+
 ReadinessCheck = Callable[[], Awaitable[None]]
 OPERATIONS_PATHS = ("/healthz", "/readyz", "/metrics")
+# What a 503 asks a client to wait while the database is away: a restart or failover takes seconds.
+DATABASE_RETRY_AFTER_SECONDS = 5
+DATABASE_UNREACHABLE_MESSAGE = "The service cannot reach its database at the moment. Please try again in a few seconds."
 
 
 class Readiness:
@@ -149,5 +156,15 @@ async def _refused(_: Request, error: Refused) -> JSONResponse:
     return JSONResponse(body, status_code=error.status_code)
 
 
+async def _database_unreachable(request: Request, error: Exception) -> JSONResponse:
+    # Not the request's fault nor a bug: a state that passes. 503 with Retry-After tells clients (and
+    # the load balancer) to come back, where a 500 would say the service is broken.
+    log.warning("%s %s: database unreachable (%s)", request.method, request.url.path, type(error).__name__)
+    return JSONResponse({"detail": DATABASE_UNREACHABLE_MESSAGE}, status_code=503,
+                        headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)})
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Refused, _refused)
+    for error in DATABASE_UNREACHABLE:
+        app.add_exception_handler(error, _database_unreachable)
