@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from treffpunkt_shared.embedded.kafka import EmbeddedKafka
+from treffpunkt_shared.embedded.kafka import FETCH_MAX_WAIT_MS, EmbeddedKafka
 from treffpunkt_shared.embedded.mailbox import ReceivedMessage
 from treffpunkt_shared.embedded.postgres import EmbeddedPostgres
 from treffpunkt_shared.topics import Topic, all_topics
@@ -53,8 +53,7 @@ class KafkaBackend:
 
     @property
     def fetch_max_wait_ms(self) -> int:
-        # The mock broker does not wake a waiting fetch when data arrives.
-        return 10 if self.embedded else 100
+        return FETCH_MAX_WAIT_MS if self.embedded else 100
 
 
 @contextmanager

@@ -22,6 +22,7 @@ import httpx
 
 from treffpunkt_shared.db import connect, database_dsn
 from treffpunkt_shared.embedded.dev import _die_with_parent
+from treffpunkt_shared.embedded.kafka import FETCH_MAX_WAIT_MS
 
 from .services import SETTINGS_CLASSES, _load, free_port
 
@@ -182,8 +183,7 @@ class Deployment:
             "kafka_mock_broker": self.backends.mock_broker,
         }
         if self.backends.mock_broker:
-            # The mock broker does not wake a waiting fetch when data arrives.
-            values["kafka_fetch_max_wait_ms"] = 10
+            values["kafka_fetch_max_wait_ms"] = FETCH_MAX_WAIT_MS
         if port is not None:
             values |= {"http_host": "127.0.0.1", "http_port": port, "public_base_url": f"http://127.0.0.1:{port}"}
         if service == "registration":

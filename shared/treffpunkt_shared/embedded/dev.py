@@ -91,12 +91,11 @@ class DevStack:
         if "KAFKA_BOOTSTRAP_SERVERS" in self.env:
             self.notes.append("Kafka: KAFKA_BOOTSTRAP_SERVERS (topics must exist)")
             return
-        from .kafka import EmbeddedKafka
+        from .kafka import FETCH_MAX_WAIT_MS, EmbeddedKafka
 
         self._kafka = EmbeddedKafka(all_topics())
         self.env["KAFKA_BOOTSTRAP_SERVERS"] = ",".join(self._kafka.bootstrap_servers)
-        # The mock broker does not wake a waiting fetch when data arrives: keep the waits short.
-        self.env.setdefault("KAFKA_FETCH_MAX_WAIT_MS", "10")
+        self.env.setdefault("KAFKA_FETCH_MAX_WAIT_MS", str(FETCH_MAX_WAIT_MS))
         self.env["KAFKA_MOCK_BROKER"] = "true"
         self.notes.append(f"Kafka protocol (embedded): {self.env['KAFKA_BOOTSTRAP_SERVERS']}")
 
