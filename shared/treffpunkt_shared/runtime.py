@@ -1,6 +1,13 @@
 """What every service process runs: a database pool, the Kafka consumers, the outbox relay and the
 HTTP app, started and stopped together.
 
+Start: the pool, the outbox relay and a connection to the broker, then HTTP answers. The consumers
+join their group in the background: after a crash that takes until the broker has given up on the
+dead member (its session timeout) and rebalanced, seconds in which the HTTP API can already work;
+the messages wait in Kafka meanwhile. So `/readyz` says whether the service takes HTTP requests
+(database and broker reachable, not stopping), not whether its consumers have joined yet; the log
+says when they have (`consuming after ...`).
+
 Shutdown (SIGTERM through uvicorn, after the HTTP requests in hand are answered): readiness goes
 false; the consumers stop taking messages and finish and commit the batch in hand; the background
 work stops and the service's stop callbacks run (the notification service finishes the emails in
@@ -35,6 +42,8 @@ log = logging.getLogger(__name__)
 # How long stopping waits for the relay's last round, and then for the database connections to be handed back.
 RELAY_STOP_SECONDS = 5.0
 POOL_CLOSE_SECONDS = 3.0
+# Pause before starting the consumers again after a failed start (the broker away, say).
+CONSUMER_RESTART_SECONDS = 2.0
 
 
 @dataclass
@@ -49,6 +58,7 @@ class Runtime:
     _pool: asyncpg.Pool | None = None
     _relay: OutboxRelay | None = None
     _relay_task: asyncio.Task | None = None
+    _consumers_task: asyncio.Task | None = None
     _background: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     _on_stop: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     _tasks: list[asyncio.Task] = field(default_factory=list)
@@ -58,6 +68,12 @@ class Runtime:
         if self._pool is None:
             raise RuntimeError("the service has not started")
         return self._pool
+
+    @property
+    def consuming(self) -> bool:
+        """Whether the consumers have joined their group (see the module's docstring)."""
+        task = self._consumers_task
+        return task is not None and task.done() and not task.cancelled()
 
     @property
     def dsn(self) -> str:
@@ -110,14 +126,37 @@ class Runtime:
         self._relay_task = asyncio.create_task(self._relay.run(), name="outbox-relay")
         self._tasks += [asyncio.create_task(work()) for work in self._background]
         self.subscribe()
-        await self.broker.start()
+        # Fails the start, as before, when the broker cannot be reached at all.
+        await self.broker.connect()
+        self._consumers_task = asyncio.create_task(self._start_consumers(), name="kafka-consumers")
         self.readiness.checks["database"] = self._check_database
         self.readiness.checks["broker"] = self._check_broker
         self.readiness.accepting = True
 
+    async def _start_consumers(self) -> None:
+        """Start the broker's subscribers, which returns once they have joined their group; again after a
+        pause should that fail (what a running consumer would do: aiokafka retries while the broker is away)."""
+        started = time.monotonic()
+        while True:
+            try:
+                await self.broker.start()
+            except Exception as exc:
+                log.warning("the Kafka consumers did not start (%s: %s); trying again in %.0fs",
+                            type(exc).__name__, exc, CONSUMER_RESTART_SECONDS)
+                with suppress(Exception):
+                    await self.broker.stop()  # the half-started consumers, before new ones replace them
+                await asyncio.sleep(CONSUMER_RESTART_SECONDS)
+            else:
+                log.info("consuming after %.1fs (joined the consumer group)", time.monotonic() - started)
+                return
+
     async def stop(self) -> None:
         started = time.monotonic()
         self.readiness.accepting = False
+        if self._consumers_task is not None:
+            # Still joining: nothing consumed yet, so nothing to finish; stopping the broker leaves the group.
+            self._consumers_task.cancel()
+            await asyncio.gather(self._consumers_task, return_exceptions=True)
         with suppress(Exception):
             await self.broker.stop()  # waits for the batch in hand (the broker's graceful timeout)
         consumers_stopped = time.monotonic()

@@ -3,6 +3,7 @@ replicas of every service (not restarted). Nothing accepted is lost, no seat is 
 email goes out once."""
 
 import asyncio
+import time
 
 import pytest
 
@@ -17,8 +18,11 @@ async def test_a_service_killed_mid_rush_and_restarted_loses_nothing(deployment,
     [victim] = deployment.replicas(service)
 
     await victim.kill()
+    killed = time.monotonic()
     await asyncio.sleep(1)
     await victim.restart()
+    # A figure, not an assertion (tests assert no times): how long the service answered nothing.
+    print(f"\n{service}: ready again {time.monotonic() - killed:.1f} s after the kill (restarted after 1 s)")
 
     outcome = await running.finish(mail)
     assert outcome.problems() == []
