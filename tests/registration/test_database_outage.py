@@ -10,7 +10,6 @@ import pytest
 
 from treffpunkt_shared.db import DatabaseUnavailable, create_pool, database_dsn
 
-from ..saga.scenario import Saga
 from ..services import RunningService, free_port
 from ..waiting import wait_until
 
@@ -35,11 +34,8 @@ async def database_away(service: RunningService) -> AsyncIterator[None]:
         await admin.close()
 
 
-async def test_a_registration_is_503_while_the_database_is_away_and_accepted_once_it_is_back(start_service):
-    catalog = await start_service("catalog")
-    registration = await start_service("registration")
-    saga = Saga(catalog, registration, staff={"Authorization": f"Bearer {await catalog.create_token()}"},
-                registration_staff={})
+async def test_a_registration_is_503_while_the_database_is_away_and_accepted_once_it_is_back(saga):
+    registration = saga.registration
     event = await saga.create_event([(5, 0)])
     earlier = (await saga.register(event, event["sessions"][0], wait=5)).json()
     body = {"event_id": event["id"], "session_id": event["sessions"][0]["id"]} | saga.person()

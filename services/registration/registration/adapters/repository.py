@@ -5,7 +5,15 @@ from uuid import UUID
 
 import asyncpg
 
+from treffpunkt_shared.contracts.envelope import Envelope, EventPayload
+from treffpunkt_shared.messaging.schema import OUTBOX_CHANNEL
+from treffpunkt_shared.tracing import trace_headers
+
 from ..domain.model import Status
+
+# An outbox_message row as `treffpunkt_shared.messaging.outbox.enqueue` writes it: event_id, topic,
+# message_key, event_type, body (JSON text), headers (the trace context).
+OutboxRow = tuple[UUID, str, str, str, str, dict[str, str]]
 
 COLUMNS = """
     id, event_id, session_id, status, first_name, last_name, email, organisation, phone, remarks,
@@ -13,18 +21,36 @@ COLUMNS = """
 """
 
 
-async def insert(conn: asyncpg.Connection, *, id: UUID, event_id: UUID, session_id: UUID, first_name: str,
-                 last_name: str, email: str, email_normalised: str, organisation: str, phone: str | None,
-                 remarks: str | None, language: str, now: datetime) -> asyncpg.Record:
+async def insert(conn: asyncpg.Connection | asyncpg.Pool, *, id: UUID, event_id: UUID, session_id: UUID,
+                 first_name: str, last_name: str, email: str, email_normalised: str, organisation: str,
+                 phone: str | None, remarks: str | None, language: str, now: datetime,
+                 idempotency_key: str | None, request_hash: str | None, request: OutboxRow) -> asyncpg.Record | None:
+    """The registration, its idempotency key and the message asking the catalog for a seat, in one
+    statement: atomic without a transaction, and one round trip. None if the key is taken: by an
+    earlier request with it, or by one racing this (the key's unique index lets this wait until that
+    commits, or proceed if it rolls back)."""
     return await conn.fetchrow(
         f"""
-        INSERT INTO registration (id, event_id, session_id, status, first_name, last_name, email, email_normalised,
-                                  organisation, phone, remarks, language, consent_at, created_at, updated_at)
-        VALUES ($1, $2, $3, 'pending', $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $12)
-        RETURNING {COLUMNS}
+        WITH idempotency AS (
+            INSERT INTO idempotency_key (key, request_hash, registration_id)
+            SELECT $13, $14, $1::uuid WHERE $13::text IS NOT NULL
+            ON CONFLICT ON CONSTRAINT idempotency_key_pkey DO NOTHING
+            RETURNING key
+        ), inserted AS (
+            INSERT INTO registration (id, event_id, session_id, status, first_name, last_name, email, email_normalised,
+                                      organisation, phone, remarks, language, consent_at, created_at, updated_at)
+            SELECT $1::uuid, $2::uuid, $3::uuid, 'pending', $4::text, $5::text, $6::text, $7::text, $8::text,
+                   $9::text, $10::text, $11::text, $12::timestamptz, $12::timestamptz, $12::timestamptz
+            WHERE $13::text IS NULL OR EXISTS (SELECT FROM idempotency)
+            RETURNING {COLUMNS}
+        ), requested AS (
+            INSERT INTO outbox_message (event_id, topic, message_key, event_type, body, headers)
+            SELECT $15::uuid, $16::text, $17::text, $18::text, $19::text::jsonb, $20::jsonb FROM inserted
+        )
+        SELECT inserted.* FROM inserted, pg_notify($21, '')
         """,
         id, event_id, session_id, first_name, last_name, email, email_normalised, organisation, phone, remarks,
-        language, now,
+        language, now, idempotency_key, request_hash, *request, OUTBOX_CHANNEL,
     )
 
 
@@ -91,12 +117,18 @@ async def listing(conn: asyncpg.Connection | asyncpg.Pool, *, event_id: UUID, se
     )
 
 
-async def find_idempotency_key(conn: asyncpg.Connection, key: str) -> asyncpg.Record | None:
-    return await conn.fetchrow("SELECT request_hash, registration_id FROM idempotency_key WHERE key = $1", key)
-
-
-async def insert_idempotency_key(conn: asyncpg.Connection, key: str, request_hash: str, registration_id: UUID) -> None:
-    await conn.execute(
-        "INSERT INTO idempotency_key (key, request_hash, registration_id) VALUES ($1, $2, $3)",
-        key, request_hash, registration_id,
+async def find_by_idempotency_key(conn: asyncpg.Connection | asyncpg.Pool, key: str) -> asyncpg.Record | None:
+    """The registration that the first request with `key` made, with that request's hash."""
+    return await conn.fetchrow(
+        f"""
+        WITH earlier AS (SELECT request_hash, registration_id FROM idempotency_key WHERE key = $1)
+        SELECT request_hash, {COLUMNS} FROM earlier JOIN registration ON id = registration_id
+        """,
+        key,
     )
+
+
+def outbox_row(payload: EventPayload, *, producer: str, correlation_id: str) -> OutboxRow:
+    envelope = Envelope.wrap(payload, producer=producer, correlation_id=correlation_id)
+    return (envelope.event_id, payload.topic, payload.message_key(), payload.event_type, envelope.model_dump_json(),
+            trace_headers(correlation_id))

@@ -1,5 +1,5 @@
-"""RegisterParticipant: check against the local copy of the catalog, store as pending and ask the
-catalog for a seat, in one transaction. A 2xx answer means the registration is durable."""
+"""RegisterParticipant: check against the local copy of the catalog, then store as pending and ask the
+catalog for a seat, atomically. A 2xx answer means the registration is durable."""
 
 import hashlib
 from dataclasses import dataclass
@@ -11,15 +11,15 @@ import asyncpg
 from treffpunkt_shared.catalog_copy import RegistrationRules, registration_rules
 from treffpunkt_shared.contracts.catalog import EventStatus
 from treffpunkt_shared.contracts.registration import RegistrationRequested
-from treffpunkt_shared.errors import Conflict, Gone, InvalidField
+from treffpunkt_shared.errors import Conflict, Gone, InvalidField, Refused
 from treffpunkt_shared.logs import set_correlation_id
-from treffpunkt_shared.messaging.outbox import enqueue
 
 from ..adapters import repository
 from ..adapters.decision_waiter import DecisionWaiter
 from ..domain.commands import RegisterParticipant
 from ..domain.model import Status, normalise_email
 
+ONE_ACTIVE_REGISTRATION_PER_EMAIL = "registration_event_email_active_key"
 ALREADY_REGISTERED = (
     "This email address is already registered for this event. The confirmation email sent to it "
     "holds the links to see or cancel that registration."
@@ -65,35 +65,49 @@ async def register(pool: asyncpg.Pool, waiter: DecisionWaiter, command: Register
 
 async def _store(pool: asyncpg.Pool, command: RegisterParticipant, registration_id: UUID, now: datetime,
                  idempotency_key: str | None) -> Registered:
-    async with pool.acquire() as conn, conn.transaction():
-        if idempotency_key is not None:
-            # Serialise requests with one key, so a retry racing the original finds its answer.
-            await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", idempotency_key)
-            earlier = await repository.find_idempotency_key(conn, idempotency_key)
-            if earlier is not None:
-                if earlier["request_hash"] != request_hash(command):
-                    raise InvalidField("Idempotency-Key", "This Idempotency-Key was used for a different request.",
-                                       location="header")
-                return Registered(await repository.get(conn, earlier["registration_id"]), created=False)
-        check_open(await registration_rules(conn, command.event_id, command.session_id), now)
+    # Two round trips and no transaction: the rules are read, then one statement writes the registration,
+    # its key and its outbox message atomically. A transaction around both would add nothing: at READ
+    # COMMITTED it would not hold the rules still either (the seat is the catalog's to decide anyway).
+    hashed = request_hash(command) if idempotency_key is not None else None
+    async with pool.acquire() as conn:
+        try:
+            check_open(await registration_rules(conn, command.event_id, command.session_id), now)
+        except Refused:
+            # A repeated request gets the first answer, even when the event has closed since.
+            earlier = await _earlier(conn, idempotency_key, hashed) if idempotency_key is not None else None
+            if earlier is None:
+                raise
+            return earlier
+        email = str(command.email)
         try:
             row = await repository.insert(
                 conn, id=registration_id, event_id=command.event_id, session_id=command.session_id,
-                first_name=command.first_name, last_name=command.last_name, email=str(command.email),
-                email_normalised=normalise_email(str(command.email)), organisation=command.organisation,
+                first_name=command.first_name, last_name=command.last_name, email=email,
+                email_normalised=normalise_email(email), organisation=command.organisation,
                 phone=command.phone or None, remarks=command.remarks or None, language=command.language.value,
-                now=now,
+                now=now, idempotency_key=idempotency_key, request_hash=hashed,
+                request=repository.outbox_row(
+                    RegistrationRequested(registration_id=registration_id, event_id=command.event_id,
+                                          session_id=command.session_id),
+                    producer="registration", correlation_id=str(registration_id)),
             )
-        except asyncpg.UniqueViolationError:
+        except asyncpg.UniqueViolationError as error:
+            if error.constraint_name != ONE_ACTIVE_REGISTRATION_PER_EMAIL:
+                raise
             raise Conflict(ALREADY_REGISTERED) from None
-        if idempotency_key is not None:
-            await repository.insert_idempotency_key(conn, idempotency_key, request_hash(command), registration_id)
-        await enqueue(
-            conn,
-            RegistrationRequested(registration_id=registration_id, event_id=command.event_id, session_id=command.session_id),
-            producer="registration", correlation_id=str(registration_id),
-        )
+        if row is None:  # the key is taken, by a request that has committed
+            return await _earlier(conn, idempotency_key, hashed)
     return Registered(row, created=True)
+
+
+async def _earlier(conn: asyncpg.Connection, idempotency_key: str, hashed: str) -> Registered | None:
+    """The answer to the first request with this key, if there was one; the key is refused for a different request."""
+    earlier = await repository.find_by_idempotency_key(conn, idempotency_key)
+    if earlier is None:
+        return None
+    if earlier["request_hash"] != hashed:
+        raise InvalidField("Idempotency-Key", "This Idempotency-Key was used for a different request.", location="header")
+    return Registered(earlier, created=False)
 
 
 def is_final(row: asyncpg.Record) -> bool:
