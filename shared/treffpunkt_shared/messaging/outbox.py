@@ -40,21 +40,8 @@ async def enqueue(
     headers: dict[str, str] | None = None,
 ) -> Envelope:
     """Write `payload` to the outbox in the caller's transaction, with the current trace context and `headers`."""
-    # The body is already JSON text: cast it in SQL rather than let the jsonb codec encode it again.
-    envelope = Envelope.wrap(payload, producer=producer, correlation_id=correlation_id)
-    await conn.execute(
-        """
-        INSERT INTO outbox_message (event_id, topic, message_key, event_type, body, headers)
-        VALUES ($1, $2, $3, $4, $5::text::jsonb, $6::jsonb)
-        """,
-        envelope.event_id,
-        payload.topic,
-        payload.message_key(),
-        payload.event_type,
-        envelope.model_dump_json(),
-        trace_headers(correlation_id) | (headers or {}),
-    )
-    await conn.execute("SELECT pg_notify($1, '')", OUTBOX_CHANNEL)
+    [envelope] = await enqueue_many(conn, [(payload, correlation_id)], producer=producer,
+                                    headers=[trace_headers(correlation_id) | (headers or {})])
     return envelope
 
 
@@ -69,17 +56,28 @@ async def enqueue_many(
     envelopes = [Envelope.wrap(p, producer=producer, correlation_id=c) for p, c in payloads]
     if headers is None:
         headers = [trace_headers(c) for _, c in payloads]
-    await conn.executemany(
+    # One round trip for the rows and the NOTIFY (delivered at commit) that wakes the relay. The bodies
+    # are JSON text already: cast in SQL rather than encoded again by the jsonb codec.
+    await conn.execute(
         """
-        INSERT INTO outbox_message (event_id, topic, message_key, event_type, body, headers)
-        VALUES ($1, $2, $3, $4, $5::text::jsonb, $6::jsonb)
+        WITH written AS (
+            INSERT INTO outbox_message (event_id, topic, message_key, event_type, body, headers)
+            SELECT event_id, topic, message_key, event_type, body::jsonb, headers
+            FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[]) WITH ORDINALITY
+                AS m(event_id, topic, message_key, event_type, body, headers, n)
+            ORDER BY n  -- ids in the order given: the relay publishes in id order
+            RETURNING 1
+        )
+        SELECT pg_notify($7, '') FROM (SELECT count(*) FROM written) AS done
         """,
-        [
-            (e.event_id, p.topic, p.message_key(), p.event_type, e.model_dump_json(), h)
-            for e, (p, _), h in zip(envelopes, payloads, headers, strict=True)
-        ],
+        [e.event_id for e in envelopes],
+        [p.topic for p, _ in payloads],
+        [p.message_key() for p, _ in payloads],
+        [p.event_type for p, _ in payloads],
+        [e.model_dump_json() for e in envelopes],
+        list(headers),
+        OUTBOX_CHANNEL,
     )
-    await conn.execute("SELECT pg_notify($1, '')", OUTBOX_CHANNEL)
     return envelopes
 
 
