@@ -45,10 +45,12 @@ async def test_redelivering_every_message_changes_nothing(saga, kafka_bootstrap)
     registrations = [(await saga.register(event, session, wait=5)).json() for _ in range(6)]
     await saga.registration.client.post(registrations[0]["links"]["cancel"])
     await wait_until(lambda: _status_is(saga, registrations[3], "confirmed"), what="promotion after the cancel")
+    services = (saga.catalog, saga.registration)
+    # The promotion's own messages (RegistrationPromoted to the catalog) may still be on their way.
+    await wait_until(lambda: _all_consumed(services, kafka_bootstrap), what="every message consumed")
     before = [await saga.status(r) for r in registrations]
     ledger_before = await saga.session(session["id"])
 
-    services = (saga.catalog, saga.registration)
     stats = [s.app.state.runtime.consumer.stats for s in services]
     handled_before = [s.handled for s in stats]
     duplicates_before = sum(s.duplicates for s in stats)
@@ -70,6 +72,28 @@ async def test_redelivering_every_message_changes_nothing(saga, kafka_bootstrap)
 
 async def _status_is(saga, registration, status) -> bool:
     return (await saga.status(registration))["status"] == status
+
+
+async def _all_consumed(services, bootstrap: list[str]) -> bool:
+    """Every outbox published, and each consumer has seen every message on its topics."""
+    for service in services:
+        rows = await service.fetch("SELECT count(*) AS n FROM outbox_message WHERE published_at IS NULL")
+        if rows[0]["n"]:
+            return False
+    reader = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await reader.start()
+    try:
+        for service in services:
+            consumer = service.app.state.runtime.consumer
+            partitions = [TopicPartition(t.name, p) for t in TOPICS if t.name in consumer.handlers
+                          for p in range(t.partitions)]
+            on_topics = sum((await reader.end_offsets(partitions)).values())
+            stats = consumer.stats
+            if stats.handled + stats.duplicates + stats.dead_lettered < on_topics:
+                return False
+        return True
+    finally:
+        await reader.stop()
 
 
 async def _outbox_size(service) -> int:

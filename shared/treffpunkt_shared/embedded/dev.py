@@ -67,6 +67,7 @@ class DevStack:
             port = int(self.env.get(f"{name.upper()}_HTTP_PORT", default_port))
             self.children.append(await self._spawn(name, port))
         await asyncio.gather(*(self._wait_ready(child) for child in self.children))
+        await self._wait_for_copies()
         self._print_summary(tokens, time.monotonic() - started)
 
     def _signing_secret(self) -> str:
@@ -154,6 +155,19 @@ class DevStack:
             await asyncio.sleep(0.2)
         raise RuntimeError(f"{child.name} not ready after {timeout:.0f}s; see {child.log_path}")
 
+    async def _wait_for_copies(self, timeout: float = 60.0) -> None:
+        """Until the registration form of every published event opens: the services start taking messages
+        after they answer HTTP, and the front page should not greet a newcomer with "no events"."""
+        catalog, registration = (next(c for c in self.children if c.name == name) for name in ("catalog", "registration"))
+        events = json.loads(await asyncio.to_thread(_read, f"http://127.0.0.1:{catalog.port}/api/events"))
+        forms = [f"http://127.0.0.1:{registration.port}/events/{event['id']}/register" for event in events]
+        deadline = time.monotonic() + timeout
+        while not all(await asyncio.gather(*(asyncio.to_thread(_answers, url) for url in forms))):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"registration has no copy of the catalog's events after {timeout:.0f}s; "
+                                   f"see {registration.log_path}")
+            await asyncio.sleep(0.2)
+
     def _print_summary(self, tokens: dict[str, str], seconds: float) -> None:
         lines = [f"\nTreffpunkt is running (ready in {seconds:.1f}s). Ctrl-C stops everything.\n"]
         for child in self.children:
@@ -207,6 +221,11 @@ def _die_with_parent() -> None:
     if sys.platform == "linux":
         PR_SET_PDEATHSIG = 1
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def _read(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.read().decode()
 
 
 def _answers(url: str) -> bool:
