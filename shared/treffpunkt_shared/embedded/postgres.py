@@ -3,6 +3,7 @@
 The data survives restarts of `make dev`; tests use a temporary folder.
 """
 
+import logging
 import subprocess
 import warnings
 from contextlib import suppress
@@ -38,4 +39,11 @@ class EmbeddedPostgres:
         if (self.data_dir / "postmaster.pid").exists():
             with suppress(subprocess.CalledProcessError):
                 pg_ctl(["-w", "-m", "fast", "stop"], pgdata=self.data_dir, user=self._server.system_user)
-        self._server.cleanup()
+        # Its own stop then finds no server and logs that as an error: expected here, so not shown.
+        pgserver_log = logging.getLogger("pgserver")
+        level = pgserver_log.level
+        pgserver_log.setLevel(logging.CRITICAL)
+        try:
+            self._server.cleanup()
+        finally:
+            pgserver_log.setLevel(level)
