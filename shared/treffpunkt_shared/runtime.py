@@ -122,7 +122,8 @@ class Runtime:
 
     async def start(self) -> None:
         self._pool = await create_pool(self.dsn, size=self.settings.database_pool_size)
-        self._relay = OutboxRelay(self.pool, self.dsn, producer_factory(self.settings))
+        self._relay = OutboxRelay(self.pool, self.dsn, producer_factory(self.settings),
+                                  linger=self.settings.outbox_linger_ms / 1000)
         self._relay_task = asyncio.create_task(self._relay.run(), name="outbox-relay")
         self._tasks += [asyncio.create_task(work()) for work in self._background]
         self.subscribe()

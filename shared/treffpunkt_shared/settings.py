@@ -44,7 +44,7 @@ class ServiceSettings(BaseSettings):
     # Field names that may come from the environment without the service's prefix.
     shared_env_names: ClassVar[frozenset[str]] = frozenset(
         {"database_url", "kafka_bootstrap_servers", "kafka_fetch_max_wait_ms", "kafka_mock_broker", "log_level",
-         "otel_exporter_otlp_endpoint"}
+         "otel_exporter_otlp_endpoint", "outbox_linger_ms"}
     )
     service_name: ClassVar[str]
 
@@ -61,6 +61,11 @@ class ServiceSettings(BaseSettings):
     kafka_fetch_max_wait_ms: int = Field(
         500, ge=1, description="How long a fetch waits for data on the broker (lower it against "
         "brokers that do not wake fetches on new data, such as the embedded one)."
+    )
+    outbox_linger_ms: int = Field(
+        50, ge=0, description="How long the outbox relay, woken by a commit, waits for more before it publishes "
+        "(like a Kafka producer's `linger.ms`): under load, fuller batches and fewer transactions for a little "
+        "latency per hop. 0: publish at once."
     )
     kafka_mock_broker: bool = Field(
         False, description="The broker is librdkafka's mock cluster (the embedded stack sets this): turns on "

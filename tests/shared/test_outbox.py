@@ -89,6 +89,23 @@ async def test_relay_is_woken_by_notify_not_by_polling(database, kafka, read_top
     assert messages[0].payload["organisation"]["name"] == "Wecker KG"
 
 
+@pytest.mark.parametrize("linger", [0.0, 1.0])
+async def test_commits_soon_after_the_one_that_woke_the_relay_join_its_batch(database, kafka, read_topic, linger):
+    _, pool = database
+    async with running_relay(database, kafka, poll_interval=60, linger=linger):
+        await asyncio.sleep(0.5)  # the relay is now asleep on LISTEN
+        for n in range(5):  # five transactions, each waking the relay
+            async with pool.acquire() as conn, conn.transaction():
+                await enqueue(conn, saved(f"Nachzügler {n}"), producer="plumbing")
+            await asyncio.sleep(0.05)
+        await read_topic(CATALOG_TOPIC, count=5, timeout=20)
+        await wait_until(lambda: _all_published(pool), what="all rows marked published")
+
+    # Rows marked in one transaction share its timestamp: how many batches the relay published.
+    batches = await pool.fetchval("SELECT count(DISTINCT published_at) FROM outbox_message")
+    assert batches == 1 if linger else batches > 1
+
+
 async def test_rows_wait_while_the_broker_is_down_and_go_out_in_order_after(database, kafka, read_topic):
     if kafka.embedded is None:
         pytest.skip("needs the embedded broker to take it down")
