@@ -39,8 +39,10 @@ from .tracing import TRACER_NAME, create_tracer_provider
 
 log = logging.getLogger(__name__)
 
-# How long stopping waits for the relay's last round, and then for the database connections to be handed back.
+# How long stopping waits for the relay's last round, for leaving a consumer group mid-join, and then for the
+# database connections to be handed back.
 RELAY_STOP_SECONDS = 5.0
+JOINING_STOP_SECONDS = 3.0
 POOL_CLOSE_SECONDS = 3.0
 # Pause before starting the consumers again after a failed start (the broker away, say).
 CONSUMER_RESTART_SECONDS = 2.0
@@ -154,12 +156,21 @@ class Runtime:
     async def stop(self) -> None:
         started = time.monotonic()
         self.readiness.accepting = False
+        joining = self._consumers_task is not None and not self._consumers_task.done()
         if self._consumers_task is not None:
             # Still joining: nothing consumed yet, so nothing to finish; stopping the broker leaves the group.
             self._consumers_task.cancel()
             await asyncio.gather(self._consumers_task, return_exceptions=True)
-        with suppress(Exception):
-            await self.broker.stop()  # waits for the batch in hand (the broker's graceful timeout)
+        if joining:
+            # Nothing in hand to finish, and leaving a group in the middle of a rebalance can wait for the
+            # rebalance (as long as a crashed member's session): a moment only, the broker forgets us anyway.
+            try:
+                await asyncio.wait_for(self.broker.stop(), JOINING_STOP_SECONDS)
+            except Exception as exc:
+                log.warning("left the consumer group mid-join without a goodbye (%s)", type(exc).__name__)
+        else:
+            with suppress(Exception):
+                await self.broker.stop()  # waits for the batch in hand (the broker's graceful timeout)
         consumers_stopped = time.monotonic()
         for task in self._tasks:
             task.cancel()
