@@ -168,6 +168,8 @@ class Runtime:
                 await asyncio.wait_for(self.broker.stop(), JOINING_STOP_SECONDS)
             except Exception as exc:
                 log.warning("left the consumer group mid-join without a goodbye (%s)", type(exc).__name__)
+                with suppress(Exception):
+                    await self.broker.config.disconnect()  # the producer, which stop() closes after the consumers
         else:
             with suppress(Exception):
                 await self.broker.stop()  # waits for the batch in hand (the broker's graceful timeout)
