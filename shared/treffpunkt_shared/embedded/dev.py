@@ -18,6 +18,7 @@ import signal
 import sys
 import time
 import urllib.request
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -146,14 +147,13 @@ class DevStack:
 
     async def _wait_ready(self, child: Child, timeout: float = 60.0) -> None:
         url = f"http://127.0.0.1:{child.port}/readyz"
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+
+        async def ready() -> bool:
             if child.process.returncode is not None:
                 raise RuntimeError(f"{child.name} exited with {child.process.returncode}; see {child.log_path}")
-            if await asyncio.to_thread(_answers, url):
-                return
-            await asyncio.sleep(0.2)
-        raise RuntimeError(f"{child.name} not ready after {timeout:.0f}s; see {child.log_path}")
+            return await asyncio.to_thread(_answers, url)
+
+        await _poll(ready, timeout=timeout, failure=f"{child.name} not ready after {timeout:.0f}s; see {child.log_path}")
 
     async def _wait_for_copies(self, timeout: float = 60.0) -> None:
         """Until the registration form of every published event opens: the services start taking messages
@@ -161,12 +161,12 @@ class DevStack:
         catalog, registration = (next(c for c in self.children if c.name == name) for name in ("catalog", "registration"))
         events = json.loads(await asyncio.to_thread(_read, f"http://127.0.0.1:{catalog.port}/api/events"))
         forms = [f"http://127.0.0.1:{registration.port}/events/{event['id']}/register" for event in events]
-        deadline = time.monotonic() + timeout
-        while not all(await asyncio.gather(*(asyncio.to_thread(_answers, url) for url in forms))):
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"registration has no copy of the catalog's events after {timeout:.0f}s; "
-                                   f"see {registration.log_path}")
-            await asyncio.sleep(0.2)
+
+        async def copied() -> bool:
+            return all(await asyncio.gather(*(asyncio.to_thread(_answers, url) for url in forms)))
+
+        await _poll(copied, timeout=timeout, failure=f"registration has no copy of the catalog's events after "
+                    f"{timeout:.0f}s; see {registration.log_path}")
 
     def _print_summary(self, tokens: dict[str, str], seconds: float) -> None:
         lines = [f"\nTreffpunkt is running (ready in {seconds:.1f}s). Ctrl-C stops everything.\n"]
@@ -223,17 +223,27 @@ def _die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
-def _read(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=5) as response:
+async def _poll(condition: Callable[[], Awaitable[bool]], *, timeout: float, failure: str) -> None:
+    """Until `condition()` holds, looking every 0.2 s; a RuntimeError saying `failure` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not await condition():
+        if time.monotonic() > deadline:
+            raise RuntimeError(failure)
+        await asyncio.sleep(0.2)
+
+
+def _read(url: str, timeout: float = 5) -> str:
+    with urllib.request.urlopen(url, timeout=timeout) as response:
         return response.read().decode()
 
 
 def _answers(url: str) -> bool:
+    """Whether `url` answers with success (a refused connection or an error status is no)."""
     try:
-        with urllib.request.urlopen(url, timeout=1) as response:
-            return response.status == 200
+        _read(url, timeout=1)
     except OSError:
         return False
+    return True
 
 
 async def main(root: Path) -> int:
