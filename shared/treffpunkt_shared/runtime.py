@@ -161,18 +161,15 @@ class Runtime:
             # Still joining: nothing consumed yet, so nothing to finish; stopping the broker leaves the group.
             self._consumers_task.cancel()
             await asyncio.gather(self._consumers_task, return_exceptions=True)
-        if joining:
-            # Nothing in hand to finish, and leaving a group in the middle of a rebalance can wait for the
-            # rebalance (as long as a crashed member's session): a moment only, the broker forgets us anyway.
-            try:
-                await asyncio.wait_for(self.broker.stop(), JOINING_STOP_SECONDS)
-            except Exception as exc:
-                log.warning("left the consumer group mid-join without a goodbye (%s)", type(exc).__name__)
-                with suppress(Exception):
-                    await self.broker.config.disconnect()  # the producer, which stop() closes after the consumers
-        else:
+        try:
+            # Consuming: waits for the batch in hand (the broker's graceful timeout). Still joining: nothing in
+            # hand, and leaving a group in the middle of a rebalance can wait for the rebalance (as long as a
+            # crashed member's session), so a moment only; the broker forgets us anyway.
+            await asyncio.wait_for(self.broker.stop(), JOINING_STOP_SECONDS if joining else None)
+        except Exception as exc:
+            log.warning("the Kafka consumers stopped without leaving their group cleanly (%s)", type(exc).__name__)
             with suppress(Exception):
-                await self.broker.stop()  # waits for the batch in hand (the broker's graceful timeout)
+                await self.broker.config.disconnect()  # the producer, which stop() closes after the consumers
         consumers_stopped = time.monotonic()
         for task in self._tasks:
             task.cancel()

@@ -169,7 +169,7 @@ class OutboxRelay:
         does: at a steady rate of requests, a few full batches rather than one per commit. Fewer transactions
         here, and fuller record batches for the consumers (the embedded broker hands a consumer one record
         batch per partition and fetch, so there one message per batch caps how fast consumers can read)."""
-        if self._linger > 0 and not self._stopping.is_set():
+        if self._linger > 0:
             with suppress(TimeoutError):
                 await asyncio.wait_for(self._stopping.wait(), self._linger)
 
