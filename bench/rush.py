@@ -122,9 +122,7 @@ async def run(args: argparse.Namespace) -> dict:
         if database_before is not None:
             await asyncio.sleep(1.5)  # backends report their statistics at most once a second
             figures["database"] = report.database(database_before, await stack.database_stats(), accepted)
-        if all(getattr(args, name) == TARGET[name] for name in ("registrations", "sessions", "seats", "waitlist")) and (
-                args.rate is not None or args.concurrency == TARGET["concurrency"]):
-            figures["targets"] = report.targets(figures)
+        figures["targets"] = report.targets(figures, TARGET)
         if summaries:
             figures["profiles"] = report.profiles(summaries)
             figures["notes"].append(f"profiles (py-spy raw stacks) in {out_dir}")
