@@ -11,7 +11,7 @@
 # anyway, and three copies of the same recipe would drift apart.
 #
 # Each image holds a virtualenv with its service, `treffpunkt-shared` and their locked
-# dependencies (uv.lock), installed as wheels; no embedded stack (`treffpunkt-shared[embedded]`
+# dependencies (uv.lock), installed as wheels; no embedded stack (`treffpunkt-devstack`,
 # is for `make dev` and the tests), no dev tools, no compiler.
 
 ARG PYTHON_IMAGE=python:3.12.12-slim-trixie

@@ -23,7 +23,7 @@ $(STAMP): $(UV) uv.lock pyproject.toml shared/pyproject.toml services/*/pyprojec
 	@touch $@
 
 dev: $(STAMP)
-	$(VENV)/bin/python -m treffpunkt_shared.embedded.dev
+	$(VENV)/bin/python -m treffpunkt_devstack.dev
 
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest

@@ -14,9 +14,9 @@ from tests.faults.invariants import Listing, staff_listing, stored_listing
 from tests.faults.rush import Api, RushEvent
 from tests.processes import SERVICES, Backends, Deployment
 from treffpunkt_shared.db import database_dsn
-from treffpunkt_shared.embedded.kafka import EmbeddedKafka
-from treffpunkt_shared.embedded.mailbox import Mailbox
-from treffpunkt_shared.embedded.postgres import EmbeddedPostgres
+from treffpunkt_devstack.kafka import EmbeddedKafka
+from treffpunkt_devstack.mailbox import Mailbox
+from treffpunkt_devstack.postgres import EmbeddedPostgres
 from treffpunkt_shared.topics import all_topics
 
 from .resources import Members, process_and_children

@@ -17,9 +17,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from treffpunkt_shared.embedded.kafka import FETCH_MAX_WAIT_MS, EmbeddedKafka
-from treffpunkt_shared.embedded.mailbox import ReceivedMessage
-from treffpunkt_shared.embedded.postgres import EmbeddedPostgres
+from treffpunkt_devstack.kafka import FETCH_MAX_WAIT_MS, EmbeddedKafka
+from treffpunkt_devstack.mailbox import ReceivedMessage
+from treffpunkt_devstack.postgres import EmbeddedPostgres
 from treffpunkt_shared.topics import Topic, all_topics
 
 POSTGRES_IMAGE = "postgres:16-alpine"

@@ -8,7 +8,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer
 
 from treffpunkt_shared.contracts.envelope import Envelope
-from treffpunkt_shared.embedded.mailbox import Mailbox
+from treffpunkt_devstack.mailbox import Mailbox
 
 from .backends import (
     KafkaBackend,

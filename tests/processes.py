@@ -21,8 +21,8 @@ import asyncpg
 import httpx
 
 from treffpunkt_shared.db import connect, database_dsn
-from treffpunkt_shared.embedded.dev import _die_with_parent
-from treffpunkt_shared.embedded.kafka import FETCH_MAX_WAIT_MS
+from treffpunkt_devstack.dev import _die_with_parent
+from treffpunkt_devstack.kafka import FETCH_MAX_WAIT_MS
 
 from .services import SETTINGS_CLASSES, _load, free_port
 

@@ -16,7 +16,7 @@ from fastapi import FastAPI
 
 from treffpunkt_shared.auth import create_token
 from treffpunkt_shared.db import connect, database_dsn
-from treffpunkt_shared.embedded.server import InProcessServer
+from treffpunkt_devstack.server import InProcessServer
 from treffpunkt_shared.migrations import migrate
 from treffpunkt_shared.settings import ServiceSettings
 

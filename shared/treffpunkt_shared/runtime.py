@@ -231,7 +231,7 @@ def create_runtime(settings: ServiceSettings, *, tracer_provider: TracerProvider
     """`tracer_provider`: where spans go (tests pass one that keeps them); by default an OTLP exporter
     when `otel_exporter_otlp_endpoint` is set, else none: tracing off."""
     if settings.kafka_mock_broker:
-        from .embedded import mock_broker_workarounds
+        from .messaging import mock_broker_workarounds
 
         mock_broker_workarounds.apply()
     provider = tracer_provider or create_tracer_provider(settings)

@@ -19,7 +19,7 @@ from tests.deploy import compose
 from tests.deploy.dockerfile import parse
 from tests.deploy.project import REPO, SERVICES, env_names, http_port
 from tests.deploy.testing_http import HealthServer
-from treffpunkt_shared.embedded.postgres import EmbeddedPostgres
+from treffpunkt_devstack.postgres import EmbeddedPostgres
 from treffpunkt_shared.topics import all_topics
 
 COMPOSE_FILE = REPO / "docker-compose.yml"

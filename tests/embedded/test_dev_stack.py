@@ -29,7 +29,7 @@ def dev_stack(tmp_path: Path):
     env = {k: v for k, v in os.environ.items()
            if k not in ("DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS", "SMTP_HOST")} | {k: str(v) for k, v in ports.items()}
     process = subprocess.Popen(
-        [sys.executable, "-m", "treffpunkt_shared.embedded.dev", "--root", str(tmp_path)],
+        [sys.executable, "-m", "treffpunkt_devstack.dev", "--root", str(tmp_path)],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=REPO,
     )
     output: list[str] = []

@@ -16,7 +16,7 @@ import httpx
 import pytest
 import pytest_asyncio
 
-from treffpunkt_shared.embedded.mailbox import Mailbox
+from treffpunkt_devstack.mailbox import Mailbox
 
 SUBJECT = "Anmeldebestätigung: Treffpunkt Wirtschaft & Verwaltung – Grüße aus Köln"
 TEXT = "Guten Tag Frau Müller,\n\nIhre Anmeldung ist bestätigt.\n"
@@ -303,7 +303,7 @@ async def test_stop_leaves_no_task_or_socket_behind() -> None:
 
 async def test_command_line_runs_until_sigterm() -> None:
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "treffpunkt_shared.embedded.mailbox",
+        sys.executable, "-m", "treffpunkt_devstack.mailbox",
         "--smtp-port", "0", "--web-port", "0",
         stderr=asyncio.subprocess.PIPE,
     )

@@ -5,7 +5,7 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
-from treffpunkt_shared.embedded.mailbox import Mailbox
+from treffpunkt_devstack.mailbox import Mailbox
 
 from ..backends import KafkaBackend, PostgresBackend, embedded_kafka_backend
 from ..notification.conftest import FAST

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from treffpunkt_shared.embedded.mailbox import Mailbox, ReceivedMessage
+from treffpunkt_devstack.mailbox import Mailbox, ReceivedMessage
 
 from ..processes import Deployment
 from .rush import Api, Attempt, RushEvent

@@ -11,7 +11,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from treffpunkt_shared.embedded.postgres import EmbeddedPostgres
+from treffpunkt_devstack.postgres import EmbeddedPostgres
 
 from ..processes import Deployment
 from ..waiting import wait_until

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from notification.domain.model import BERLIN
-from treffpunkt_shared.embedded.mailbox import Mailbox
+from treffpunkt_devstack.mailbox import Mailbox
 
 from ..services import RunningService
 

@@ -13,7 +13,7 @@ from notification.domain.model import BERLIN
 from treffpunkt_shared.contracts.catalog import CATALOG_TOPIC, ContactPerson, Event, EventSaved, EventStatus, Session
 from treffpunkt_shared.contracts.envelope import Envelope, EventPayload
 from treffpunkt_shared.contracts.registration import REGISTRATION_TOPIC, Language, Participant, Registration
-from treffpunkt_shared.embedded.mailbox import ReceivedMessage
+from treffpunkt_devstack.mailbox import ReceivedMessage
 
 from ..services import RunningService
 from ..waiting import wait_until

@@ -23,7 +23,7 @@ from aiokafka import AIOKafkaConsumer
 
 from treffpunkt_shared.contracts.envelope import Envelope
 from treffpunkt_shared.contracts.seats import SEAT_TOPIC
-from treffpunkt_shared.embedded.mailbox import Mailbox
+from treffpunkt_devstack.mailbox import Mailbox
 
 from ..backends import KafkaBackend, MailpitMailbox, PostgresBackend, embedded_kafka_backend
 from ..processes import SERVICES, Backends, Deployment

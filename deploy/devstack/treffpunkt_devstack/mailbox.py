@@ -1,7 +1,7 @@
 """An SMTP mailbox for `make dev` and the tests: a real SMTP server that keeps every
 message it receives and shows them on a small web page (like Mailpit, in Python).
 
-    python -m treffpunkt_shared.embedded.mailbox --smtp-port 1025 --web-port 8025
+    python -m treffpunkt_devstack.mailbox --smtp-port 1025 --web-port 8025
 
 In tests, start it on the running event loop and use `messages` / `wait_for()`;
 `go_down()`, `reject_recipients` and `transient_failures` inject SMTP faults.
@@ -37,7 +37,7 @@ from jinja2 import Environment, FileSystemLoader
 from .server import InProcessServer
 
 # Named explicitly so `python -m` logs under the module name, not "__main__".
-log = logging.getLogger("treffpunkt_shared.embedded.mailbox")
+log = logging.getLogger("treffpunkt_devstack.mailbox")
 
 SIZE_LIMIT = 25 * 1024 * 1024
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -445,7 +445,7 @@ async def _run(host: str, smtp_port: int, web_port: int | None) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
-        prog="python -m treffpunkt_shared.embedded.mailbox",
+        prog="python -m treffpunkt_devstack.mailbox",
         description="An SMTP server that keeps every message and shows them on a web page.",
     )
     parser.add_argument("--host", default="127.0.0.1")

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 import confluent_kafka
 
-from ..topics import Topic
+from treffpunkt_shared.topics import Topic
 
 # How long consumers' fetches wait on the mock broker. It does not wake a waiting fetch when data
 # arrives, so the wait is the latency of every hop; but each consumer fetches every wait, and at 10 ms

@@ -22,7 +22,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..topics import all_topics
+from treffpunkt_shared.topics import all_topics
 
 SERVICES = (("registration", 8000), ("catalog", 8001), ("notification", 8002))
 
