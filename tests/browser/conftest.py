@@ -6,7 +6,9 @@ from collections.abc import AsyncIterator
 import pytest
 from playwright.async_api import Browser, Page, async_playwright
 
+from ..saga.scenario import Saga, start_saga
 from .harness import LAUNCH_ARGS, chromium_path
+from .site import OPERATOR
 
 
 @pytest.fixture(scope="session")
@@ -21,6 +23,13 @@ async def browser() -> AsyncIterator[Browser]:
 @pytest.fixture
 async def page(browser: Browser) -> AsyncIterator[Page]:
     context = await browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 800})
+    context.set_default_timeout(10_000)
     page = await context.new_page()
     yield page
     await context.close()
+
+
+@pytest.fixture
+async def public_site(start_service) -> Saga:
+    """Catalog and registration, with the operator's privacy, imprint and accessibility contact set."""
+    return await start_saga(start_service, **OPERATOR)

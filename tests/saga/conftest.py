@@ -1,15 +1,8 @@
 import pytest
 
-from .scenario import Saga
+from .scenario import Saga, start_saga
 
 
 @pytest.fixture
 async def saga(start_service) -> Saga:
-    catalog = await start_service("catalog")
-    registration = await start_service("registration")
-    return Saga(
-        catalog=catalog,
-        registration=registration,
-        staff={"Authorization": f"Bearer {await catalog.create_token()}"},
-        registration_staff={"Authorization": f"Bearer {await registration.create_token()}"},
-    )
+    return await start_saga(start_service)

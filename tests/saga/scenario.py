@@ -21,13 +21,16 @@ class Saga:
     registration_staff: dict[str, str]
     people: Any = field(default_factory=lambda: iter(range(1, 100_000)))
 
-    async def create_event(self, sessions: list[tuple[int, int]], *, publish: bool = True, **event: Any) -> dict:
-        """An event with sessions of (capacity, waiting list size); published; seen by registration."""
+    async def create_event(self, sessions: list[tuple[int, int]], *, publish: bool = True, organisation: dict | None = None,
+                           contact: dict | None = None, session: dict | None = None, **event: Any) -> dict:
+        """An event with sessions of (capacity, waiting list size); published; seen by registration.
+        `organisation`, `contact`, `session`: more fields for the organiser, the contact person, each session."""
         post = self.catalog.client.post
         organisation = (await post("/api/staff/organisations", headers=self.staff, json={
-            "name": "Handwerkskammer Musterstadt", "kind": "chamber_of_crafts"})).json()
+            "name": "Handwerkskammer Musterstadt", "kind": "chamber_of_crafts"} | (organisation or {}))).json()
         contact = (await post("/api/staff/contact-persons", headers=self.staff, json={
-            "organisation_id": organisation["id"], "name": "Mara Beispiel", "email": "mara.beispiel@hwk.example.org"})).json()
+            "organisation_id": organisation["id"], "name": "Mara Beispiel", "email": "mara.beispiel@hwk.example.org"}
+            | (contact or {}))).json()
         body = {
             "title": "Wirtschaft trifft Verwaltung", "venue_name": "Rathaus Musterstadt",
             "starts_at": IN_TWO_MONTHS.isoformat(),
@@ -41,7 +44,7 @@ class Saga:
         for number, (capacity, waitlist) in enumerate(sessions, 1):
             response = await post(f"/api/staff/events/{created['id']}/sessions", headers=self.staff, json={
                 "title": f"Themenforum {number}", "capacity": capacity, "waitlist_size": waitlist,
-                "contact_person_ids": [contact["id"]]})
+                "contact_person_ids": [contact["id"]]} | (session or {}))
             assert response.status_code == 201, response.text
         if publish:
             response = await post(f"/api/staff/events/{created['id']}/publish", headers=self.staff)
@@ -87,3 +90,15 @@ class Saga:
         response = await self.catalog.client.get(f"/api/staff/sessions/{session_id}", headers=self.staff)
         assert response.status_code == 200, response.text
         return response.json()
+
+
+async def start_saga(start_service, **registration_settings: Any) -> Saga:
+    """A catalog and a registration service (with these settings) and staff tokens for both."""
+    catalog = await start_service("catalog")
+    registration = await start_service("registration", **registration_settings)
+    return Saga(
+        catalog=catalog,
+        registration=registration,
+        staff={"Authorization": f"Bearer {await catalog.create_token()}"},
+        registration_staff={"Authorization": f"Bearer {await registration.create_token()}"},
+    )

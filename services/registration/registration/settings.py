@@ -22,3 +22,20 @@ class RegistrationSettings(ServiceSettings):
     max_wait_seconds: float = Field(
         10.0, ge=0, description="Longest `?wait=` a client may ask for on POST /api/registrations."
     )
+    privacy_url: str = Field(
+        "", description="Address of the operator's privacy notice (Datenschutzhinweise), linked from the form and "
+        "every public page's footer. Empty: no link."
+    )
+    imprint_url: str = Field(
+        "", description="Address of the operator's imprint (Impressum), linked from every public page's footer. "
+        "Empty: no link."
+    )
+    accessibility_feedback_email: str = Field(
+        "", description="Where people report accessibility barriers: the feedback contact of the accessibility "
+        "statement (/barrierefreiheit). Empty: the statement points to the imprint."
+    )
+    accessibility_enforcement_url: str = Field(
+        "https://www.schlichtungsstelle-bgg.de",
+        description="The conciliation body the accessibility statement names (default: the federal one under "
+        "§ 16 BGG; a Land's public body names its own).",
+    )

@@ -1,7 +1,8 @@
-"""The hosted pages: event list, registration form, answer, status and cancel pages.
+"""The hosted pages: event list, registration form, answer, status and cancel pages, and the
+accessibility statement.
 
-Plain HTML forms: they work without JavaScript and by keyboard alone. German by default,
-English with `?lang=en`.
+Plain HTML forms: they work without JavaScript and by keyboard alone; styles come from one static
+file (no inline styles or scripts). German by default, English with `?lang=en`.
 """
 
 from datetime import UTC, datetime
@@ -25,8 +26,9 @@ from ..domain.commands import RegisterParticipant
 from ..service_layer.cancel import cancel
 from ..service_layer.register import register
 from ..service_layer.views import view
+from ..settings import RegistrationSettings
 from ..texts import texts
-from .dependencies import LinksDep, Pool, Waiter
+from .dependencies import LinksDep, Pool, Settings, Waiter
 
 BERLIN = ZoneInfo("Europe/Berlin")
 FORM_WAIT_SECONDS = 3.0
@@ -38,14 +40,32 @@ router = APIRouter(include_in_schema=False)
 Lang = Annotated[str, Query(pattern="^(de|en)$")]
 
 
-def _render(request: Request, template: str, lang: str, status_code: int = 200, **context) -> HTMLResponse:
-    return templates.TemplateResponse(request, template, {"lang": lang, "t": texts(lang), **context},
+# The form's fields in their order on the page: the error summary lists them so, each linked to its field.
+FORM_FIELDS = ("session_id", "first_name", "last_name", "email", "organisation", "phone", "remarks", "consent")
+
+
+def _render(request: Request, settings: RegistrationSettings, template: str, lang: str, status_code: int = 200,
+            **context) -> HTMLResponse:
+    site = {"base_url": settings.base_url, "privacy_url": settings.privacy_url, "imprint_url": settings.imprint_url,
+            "accessibility_feedback_email": settings.accessibility_feedback_email,
+            "accessibility_enforcement_url": settings.accessibility_enforcement_url}
+    return templates.TemplateResponse(request, template, {"lang": lang, "t": texts(lang), "site": site, **context},
                                       status_code=status_code)
 
 
+def _message(request: Request, settings: RegistrationSettings, lang: str, key: str, status_code: int = 200) -> HTMLResponse:
+    t = texts(lang)
+    return _render(request, settings, "message.html", lang, status_code, heading=t["message_title"], message=t[key])
+
+
 @router.get("/", response_class=HTMLResponse)
-async def event_list(request: Request, pool: Pool, lang: Lang = "de") -> HTMLResponse:
-    return _render(request, "events.html", lang, events=await published_events(pool))
+async def event_list(request: Request, pool: Pool, settings: Settings, lang: Lang = "de") -> HTMLResponse:
+    return _render(request, settings, "events.html", lang, events=await published_events(pool))
+
+
+@router.get("/barrierefreiheit", response_class=HTMLResponse)
+async def accessibility_statement(request: Request, settings: Settings, lang: Lang = "de") -> HTMLResponse:
+    return _render(request, settings, "accessibility.html", lang)
 
 
 async def _availability(pool, event: Event) -> dict[UUID, dict]:
@@ -60,23 +80,25 @@ async def _availability(pool, event: Event) -> dict[UUID, dict]:
     return availability
 
 
-async def _form(request: Request, pool, event_id: UUID, lang: str, *, values: dict | None = None,
+async def _form(request: Request, pool, settings: RegistrationSettings, event_id: UUID, lang: str, *, values: dict | None = None,
                 errors: dict[str, str] | None = None, message: str | None = None, status_code: int = 200) -> HTMLResponse:
     event = await get_event(pool, event_id)
     if event is None or event.status.value == "draft":
         raise NotFound("event", event_id)
-    return _render(request, "register.html", lang, status_code, event=event, values=values or {},
-                   errors=errors or {}, message=message, availability=await _availability(pool, event))
+    return _render(request, settings, "register.html", lang, status_code, event=event, values=values or {},
+                   errors=errors or {}, message=message, availability=await _availability(pool, event),
+                   form_fields=FORM_FIELDS)
 
 
 @router.get("/events/{event_id}/register", response_class=HTMLResponse)
-async def registration_form(request: Request, event_id: UUID, pool: Pool, lang: Lang = "de") -> HTMLResponse:
-    return await _form(request, pool, event_id, lang)
+async def registration_form(request: Request, event_id: UUID, pool: Pool, settings: Settings,
+                            lang: Lang = "de") -> HTMLResponse:
+    return await _form(request, pool, settings, event_id, lang)
 
 
 @router.post("/events/{event_id}/register", response_class=HTMLResponse)
 async def submit_registration(
-    request: Request, event_id: UUID, pool: Pool, waiter: Waiter, links: LinksDep,
+    request: Request, event_id: UUID, pool: Pool, waiter: Waiter, links: LinksDep, settings: Settings,
     session_id: Annotated[str, Form()] = "", first_name: Annotated[str, Form()] = "",
     last_name: Annotated[str, Form()] = "", email: Annotated[str, Form()] = "",
     organisation: Annotated[str, Form()] = "", phone: Annotated[str, Form()] = "",
@@ -92,15 +114,15 @@ async def submit_registration(
         registered = await register(pool, waiter, command, now=datetime.now(UTC), wait_seconds=FORM_WAIT_SECONDS)
     except ValidationError as exc:
         errors = {str(error["loc"][0]): error["msg"] for error in exc.errors()}
-        return await _form(request, pool, event_id, lang, values=values, errors=errors, status_code=422)
+        return await _form(request, pool, settings, event_id, lang, values=values, errors=errors, status_code=422)
     except InvalidField as exc:
-        return await _form(request, pool, event_id, lang, values=values, errors={exc.field: exc.message},
+        return await _form(request, pool, settings, event_id, lang, values=values, errors={exc.field: exc.message},
                            status_code=exc.status_code)
     except Refused as exc:
-        return await _form(request, pool, event_id, lang, values=values, message=exc.message,
+        return await _form(request, pool, settings, event_id, lang, values=values, message=exc.message,
                            status_code=exc.status_code)
     registration = await view(pool, registered.row, links)
-    return _render(request, "result.html", lang, status_code=201, registration=registration,
+    return _render(request, settings, "result.html", lang, status_code=201, registration=registration,
                    event=await get_event(pool, event_id), status_page=links.status_page(registration.id))
 
 
@@ -111,29 +133,31 @@ async def _registration_for_link(pool, links, registration_id: UUID, token: str)
 
 
 @router.get("/r/{registration_id}", response_class=HTMLResponse)
-async def status_page(request: Request, registration_id: UUID, pool: Pool, links: LinksDep, token: str = "") -> HTMLResponse:
+async def status_page(request: Request, registration_id: UUID, pool: Pool, links: LinksDep, settings: Settings,
+                      token: str = "") -> HTMLResponse:
     row = await _registration_for_link(pool, links, registration_id, token)
     if row is None:
-        return _render(request, "message.html", "de", 403, message=texts("de")["invalid_link"])
+        return _message(request, settings, "de", "invalid_link", 403)
     lang = row["language"]
-    return _render(request, "result.html", lang, registration=await view(pool, row, links),
+    return _render(request, settings, "result.html", lang, registration=await view(pool, row, links),
                    event=await get_event(pool, row["event_id"]), cancel_page=links.cancel_page(registration_id))
 
 
 @router.get("/r/{registration_id}/cancel", response_class=HTMLResponse)
-async def cancel_page(request: Request, registration_id: UUID, pool: Pool, links: LinksDep, token: str = "") -> HTMLResponse:
+async def cancel_page(request: Request, registration_id: UUID, pool: Pool, links: LinksDep, settings: Settings,
+                      token: str = "") -> HTMLResponse:
     row = await _registration_for_link(pool, links, registration_id, token)
     if row is None:
-        return _render(request, "message.html", "de", 403, message=texts("de")["invalid_link"])
-    return _render(request, "cancel.html", row["language"], registration=await view(pool, row, links),
+        return _message(request, settings, "de", "invalid_link", 403)
+    return _render(request, settings, "cancel.html", row["language"], registration=await view(pool, row, links),
                    event=await get_event(pool, row["event_id"]), token=token)
 
 
 @router.post("/r/{registration_id}/cancel", response_class=HTMLResponse)
-async def cancel_submit(request: Request, registration_id: UUID, pool: Pool, links: LinksDep,
+async def cancel_submit(request: Request, registration_id: UUID, pool: Pool, links: LinksDep, settings: Settings,
                         token: Annotated[str, Form()] = "") -> HTMLResponse:
     row = await _registration_for_link(pool, links, registration_id, token)
     if row is None:
-        return _render(request, "message.html", "de", 403, message=texts("de")["invalid_link"])
+        return _message(request, settings, "de", "invalid_link", 403)
     row = await cancel(pool, registration_id, CancelledBy.registrant, links)
-    return _render(request, "message.html", row["language"], message=texts(row["language"])["cancelled_done"])
+    return _message(request, settings, row["language"], "cancelled_done")
