@@ -140,6 +140,10 @@ async def test_the_form_says_what_the_announcement_says(public_site, page):
     listing = await page.locator("main").text_content()
     assert ANNOUNCEMENT["description"] in listing and "Veranstalter: Handwerkskammer Musterstadt" in listing
     assert "Anmeldeschluss:" in listing and "Themenforum 1" in listing
+    organiser_id = event["organisers"][0]["id"]
+    assert await page.locator("a[href='/events.ics']").count() == 1
+    assert await page.locator(f"a[href='/organisations/{organiser_id}/events.ics']").text_content() == \
+        "Veranstaltungen von Handwerkskammer Musterstadt"
 
 
 async def test_the_accessibility_statement_in_german_and_english(public_site, page):

@@ -14,7 +14,7 @@ import kubernetes_validate
 import pytest
 import yaml
 
-from registration.entrypoints import pages
+from registration.entrypoints import calendar_feeds, pages
 from tests.deploy import custom_resources
 from tests.deploy.dockerfile import parse
 from tests.deploy.kustomize import render
@@ -254,8 +254,9 @@ def registration_routes() -> set[str]:
     from registration.settings import RegistrationSettings
 
     app = create_app(RegistrationSettings(signing_secret="x" * 32))
-    # The OpenAPI paths, and the HTML pages, which the OpenAPI document leaves out.
-    return set(app.openapi()["paths"]) | {route.path for route in pages.router.routes}
+    # The OpenAPI paths, and the HTML pages, calendar feeds and the pages' stylesheet, which it leaves out.
+    hidden = [*pages.router.routes, *calendar_feeds.router.routes]
+    return set(app.openapi()["paths"]) | {route.path for route in hidden} | {"/static/public.css"}
 
 
 def test_ingress_publishes_registrations_routes_and_not_operations(manifests: list[Resource], overlay: str) -> None:

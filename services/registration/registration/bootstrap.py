@@ -16,7 +16,7 @@ from treffpunkt_shared.runtime import create_app as create_service_app
 from treffpunkt_shared.runtime import create_runtime
 
 from .adapters.decision_waiter import DecisionWaiter
-from .entrypoints import api, pages, staff_api
+from .entrypoints import api, calendar_feeds, pages, staff_api
 from .links import Links
 from .service_layer.decisions import seat_decision_handler
 from .settings import RegistrationSettings
@@ -45,6 +45,7 @@ def create_app(settings: RegistrationSettings | None = None, *, tracer_provider:
         app.include_router(api.router)
         app.include_router(staff_api.router)
         app.include_router(pages.router)
+        app.include_router(calendar_feeds.router)
         app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
 
     return create_service_app(

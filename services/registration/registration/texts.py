@@ -56,6 +56,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "imprint": "Impressum",
         "accessibility_statement": "Erklärung zur Barrierefreiheit",
         "message_title": "Hinweis",
+        "calendar_feeds": "Termine abonnieren",
+        "calendar_feeds_hint": "Adressen für Ihr Kalenderprogramm (iCalendar); neue und geänderte Termine erscheinen dort von selbst.",
+        "calendar_all": "Alle Veranstaltungen",
+        "calendar_of": "Veranstaltungen von {name}",
         "a11y_scope": "Diese Erklärung gilt für die Anmeldeseiten unter {site}: die Übersicht der Veranstaltungen, "
                       "das Anmeldeformular, die Bestätigungs-, Status- und Stornierungsseiten. Der Betreiber ist "
                       "bemüht, sie im Einklang mit der Barrierefreie-Informationstechnik-Verordnung (BITV 2.0) "
@@ -130,6 +134,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "imprint": "Imprint",
         "accessibility_statement": "Accessibility statement",
         "message_title": "Notice",
+        "calendar_feeds": "Subscribe to the dates",
+        "calendar_feeds_hint": "Addresses for your calendar program (iCalendar); new and changed dates appear there by themselves.",
+        "calendar_all": "All events",
+        "calendar_of": "Events by {name}",
         "a11y_scope": "This statement applies to the registration pages at {site}: the list of events, the "
                       "registration form, and the confirmation, status and cancellation pages. The operator "
                       "strives to make them accessible in accordance with the German Barrier-Free Information "

@@ -60,7 +60,10 @@ def _message(request: Request, settings: RegistrationSettings, lang: str, key: s
 
 @router.get("/", response_class=HTMLResponse)
 async def event_list(request: Request, pool: Pool, settings: Settings, lang: Lang = "de") -> HTMLResponse:
-    return _render(request, settings, "events.html", lang, events=await published_events(pool))
+    events = await published_events(pool)
+    organisers = {o.id: o for event in events for o in event.organisers}
+    return _render(request, settings, "events.html", lang, events=events,
+                   organisers=sorted(organisers.values(), key=lambda o: o.name))
 
 
 @router.get("/barrierefreiheit", response_class=HTMLResponse)
