@@ -85,7 +85,7 @@ async def test_a_registration_by_keyboard_alone_through_every_page(public_site, 
 
     # The first session's seat is free again; the form says so in words.
     await visit(page, form_url)
-    assert "1 Plätze frei" in await page.locator("label", has_text="Themenforum 1").text_content()
+    assert "1 Platz frei" in await page.locator("label", has_text="Themenforum 1").text_content()
     await visit(page, f"{base}/r/{event['id']}?token=forged")  # the answer to a link that is not valid
 
 
@@ -135,6 +135,18 @@ async def test_the_form_says_what_the_announcement_says(public_site, page):
     assert await contact.locator("a[href='mailto:mara.beispiel@hwk.example.org']").count() == 1
     assert "Anmeldeschluss:" in content
     assert await page.locator(f"main a[href='{OPERATOR['privacy_url']}']").count() == 1
+
+    # The form's answer when the registration is refused (here: that address is registered already).
+    await public_site.register(event, event["sessions"][0], wait=5, email="jana.muster@example.org")
+    await page.fill("#first_name", "Jana")
+    await page.fill("#last_name", "Muster")
+    await page.fill("#email", "jana.muster@example.org")
+    await page.fill("#organisation", "Muster Logistik GmbH")
+    await page.check("#session_id")
+    await page.check("#consent")
+    await page.click("button[type=submit]")
+    await page.wait_for_selector("p.notice.error[role=alert]")
+    await check_page(page)
 
     await visit(page, f"{base}/")
     listing = await page.locator("main").text_content()

@@ -147,7 +147,7 @@ async def test_the_hosted_form_registers_like_a_browser_would(saga):
     missing_consent = await client.post(f"/events/{event['id']}/register",
                                         data={k: v for k, v in fields.items() if k != "consent"} | {"email": "x@example.org"})
 
-    assert form.status_code == 200 and "Themenforum 1" in form.text and "1 Plätze frei" in form.text
+    assert form.status_code == 200 and "Themenforum 1" in form.text and "1 Platz frei" in form.text
     assert 'type="radio"' in form.text and 'name="consent"' in form.text
     assert "Register" in english.text and 'lang="en"' in english.text
     assert answer.status_code == 201
