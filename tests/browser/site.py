@@ -14,14 +14,18 @@ AT_200_PERCENT = {"width": 640, "height": 400}  # a 1280x800 window at 200% zoom
 
 
 async def check_page(page: Page) -> None:
-    """The page as it is now: 0 axe violations (WCAG 2.1 A/AA), the footer's links, no time limit, and it
-    reflows at 200% zoom (no horizontal scrolling)."""
+    """The page as it is now: 0 axe violations (WCAG 2.1 A/AA), the footer's links, no time limit, no
+    inline style or script, and it reflows at 200% zoom (no horizontal scrolling)."""
     await assert_accessible(page)
     assert await page.locator("html").get_attribute("lang") in ("de", "en")
     assert await page.locator("footer a[href^='/barrierefreiheit']").count() == 1
     for url in (OPERATOR["privacy_url"], OPERATOR["imprint_url"]):
         assert await page.locator(f"footer a[href='{url}']").count() == 1
     assert await page.locator("meta[http-equiv='refresh' i]").count() == 0
+    # Nothing inline, so that a Content-Security-Policy without 'unsafe-inline' lets the page work.
+    assert await page.locator("[style], style, script:not([src])").count() == 0
+    assert not await page.evaluate(
+        "[...document.querySelectorAll('*')].flatMap(e => [...e.attributes].map(a => a.name)).filter(n => n.startsWith('on'))")
     size = page.viewport_size
     await page.set_viewport_size(AT_200_PERCENT)
     overflow = await page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")

@@ -42,6 +42,7 @@ async def test_a_registration_by_keyboard_alone_through_every_page(public_site, 
 
     await visit(page, f"{base}/")
     await visit(page, f"{base}/?lang=en")
+    await visit(page, f"{form_url}?lang=en")
     await visit(page, form_url)
 
     # Tab into the sessions, choose the first with Space; type the details; go back with Shift+Tab to
