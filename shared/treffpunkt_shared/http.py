@@ -10,6 +10,7 @@ from urllib.parse import urlsplit, urlunsplit
 from uuid import UUID
 
 from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from opentelemetry.trace import Span, TracerProvider
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -164,7 +165,22 @@ async def _database_unreachable(request: Request, error: Exception) -> JSONRespo
                         headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)})
 
 
+async def _invalid_request(_: Request, error: RequestValidationError) -> JSONResponse:
+    # FastAPI's own handler echoes each invalid value (`input`, `ctx`): a 500 for values JSON cannot
+    # carry, the whole of a large body sent back, and the personal data of a request in the answer.
+    # The field's name, the message and the type say what is wrong.
+    detail = [{"loc": [_printable(part) for part in item["loc"]], "msg": _printable(item["msg"]),
+               "type": item["type"]} for item in error.errors()]
+    return JSONResponse({"detail": detail}, status_code=422)
+
+
+def _printable(value: str | int) -> str | int:
+    # A name from the request (an unknown key, say) may hold what UTF-8 cannot encode.
+    return value.encode("utf-8", "backslashreplace").decode() if isinstance(value, str) else value
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(Refused, _refused)
     for error in DATABASE_UNREACHABLE:
         app.add_exception_handler(error, _database_unreachable)

@@ -34,6 +34,7 @@ from .messaging.broker import create_broker, producer_factory
 from .messaging.consumer import BatchHandler, InboxConsumer, dead_letter_publisher, dead_letter_topic, subscribe
 from .messaging.outbox import OutboxRelay, backlog
 from .metrics import OUTBOX_BACKLOG, OUTBOX_OLDEST_AGE
+from .request_bodies import RequestBodies
 from .settings import ServiceSettings
 from .tracing import TRACER_NAME, create_tracer_provider
 
@@ -251,7 +252,9 @@ def create_app(runtime: Runtime, *, title: str, description: str, configure: Cal
 
     app = FastAPI(title=title, description=description, lifespan=lifespan, dependencies=[Depends(correlate_request)])
     app.state.runtime = runtime
-    instrument(app)
+    app.add_middleware(RequestBodies, max_bytes=runtime.settings.http_max_body_bytes,
+                       read_timeout=runtime.settings.http_body_timeout_seconds)
+    instrument(app)  # outside the limits, so that their refusals are counted
     install_error_handlers(app)
     app.include_router(operations_router(runtime.readiness, runtime.measure))
     configure(app)
