@@ -1,8 +1,11 @@
 """Wires the registration service: its local copy of the catalog, the seat decisions, the public
 pages and API, and the staff API."""
 
+from pathlib import Path
+
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
 from opentelemetry.trace import TracerProvider
 
 from treffpunkt_shared.catalog_copy import apply_catalog_events
@@ -42,10 +45,12 @@ def create_app(settings: RegistrationSettings | None = None, *, tracer_provider:
         app.include_router(api.router)
         app.include_router(staff_api.router)
         app.include_router(pages.router)
+        app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
 
     return create_service_app(
         runtime,
         title="Treffpunkt registration",
         description="Register for events and their parallel sessions; staff lists and exports.",
         configure=configure,
+        embed_origins=settings.embed_origins,
     )

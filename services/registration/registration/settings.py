@@ -1,9 +1,23 @@
-from typing import ClassVar
+import re
+from typing import Annotated, ClassVar
 
-from pydantic import Field, SecretStr
+from pydantic import AfterValidator, Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from treffpunkt_shared.settings import CommaSeparated, ServiceSettings
+
+# A scheme and a host (`*.` allowed in front), an optional port: nothing that could add to the policy.
+_ORIGIN = re.compile(r"https?://(\*\.)?[A-Za-z0-9.-]+(:[0-9]{1,5})?")
+
+
+def _origins(values: list[str]) -> list[str]:
+    for value in values:
+        if not _ORIGIN.fullmatch(value):
+            raise ValueError(f"{value!r} is not an origin such as https://www.musterstadt.de")
+    return values
+
+
+EmbedOrigins = Annotated[CommaSeparated, AfterValidator(_origins)]
 
 
 class RegistrationSettings(ServiceSettings):
@@ -18,6 +32,11 @@ class RegistrationSettings(ServiceSettings):
     )
     cors_allowed_origins: CommaSeparated = Field(
         default_factory=list, description="Websites allowed to call the JSON API from a browser, comma-separated."
+    )
+    embed_origins: EmbedOrigins = Field(
+        default_factory=list, description="Websites that may show the hosted pages in a frame (the pages' "
+        "Content-Security-Policy `frame-ancestors`), comma-separated origins such as `https://www.musterstadt.de`. "
+        "Empty: no website may frame them."
     )
     max_wait_seconds: float = Field(
         10.0, ge=0, description="Longest `?wait=` a client may ask for on POST /api/registrations."
