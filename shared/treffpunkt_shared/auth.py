@@ -52,6 +52,12 @@ async def revoke_token(conn: asyncpg.Connection, name: str) -> int:
     return int(result.split()[-1])
 
 
+async def token_holder(pool: asyncpg.Pool, token: str) -> asyncpg.Record | None:
+    """The `name` and `can_write` of a token that is known and not revoked; else None."""
+    return await pool.fetchrow(
+        "SELECT name, can_write FROM staff_token WHERE token_hash = $1 AND revoked_at IS NULL", _hash(token))
+
+
 _bearer = HTTPBearer(auto_error=False, description="A staff token (create one with `<service> create-token NAME`).")
 
 
@@ -65,11 +71,7 @@ def staff(access: Access):
         if credentials is None:
             raise HTTPException(status.HTTP_401_UNAUTHORIZED, "A staff bearer token is required.",
                                 headers={"WWW-Authenticate": "Bearer"})
-        pool: asyncpg.Pool = request.app.state.pool
-        row = await pool.fetchrow(
-            "SELECT name, can_write FROM staff_token WHERE token_hash = $1 AND revoked_at IS NULL",
-            _hash(credentials.credentials),
-        )
+        row = await token_holder(request.app.state.pool, credentials.credentials)
         if row is None:
             raise HTTPException(status.HTTP_401_UNAUTHORIZED, "The bearer token is unknown or revoked.",
                                 headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})

@@ -17,7 +17,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .db import DATABASE_UNREACHABLE
-from .errors import InvalidField, Refused
+from .errors import InvalidField, Refused, TooManyRequests
 from .logs import set_correlation_id
 from .metrics import HTTP_LATENCY, HTTP_REQUESTS
 
@@ -154,7 +154,8 @@ async def _refused(_: Request, error: Refused) -> JSONResponse:
         body: dict = {"detail": [{"loc": loc, "msg": error.message, "type": "value_error"}]}
     else:
         body = {"detail": error.message}
-    return JSONResponse(body, status_code=error.status_code)
+    headers = {"Retry-After": str(error.retry_after_seconds)} if isinstance(error, TooManyRequests) else None
+    return JSONResponse(body, status_code=error.status_code, headers=headers)
 
 
 async def _database_unreachable(request: Request, error: Exception) -> JSONResponse:

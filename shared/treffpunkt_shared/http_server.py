@@ -64,6 +64,9 @@ def server_config(app: FastAPI, settings: ServiceSettings) -> uvicorn.Config:
         host=settings.http_host,
         port=settings.http_port,
         http=header_deadline_protocol(settings.http_header_timeout_seconds),
+        # uvicorn trusts 127.0.0.1 by default: only the configured proxies, so that nobody else sets the address.
+        proxy_headers=bool(settings.http_trusted_proxies),
+        forwarded_allow_ips=settings.http_trusted_proxies or None,
         log_config=None,
         lifespan="on",
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,

@@ -75,6 +75,11 @@ class ServiceSettings(BaseSettings):
     http_port: int = Field(8000, description="Port of the HTTP server.")
     public_base_url: str = Field("", description="Base URL under which users reach this service; "
                                  "default http://localhost:<http_port>.")
+    http_trusted_proxies: CommaSeparated = Field(
+        default_factory=list, description="Addresses or networks (CIDR) of the reverse proxies in front of the "
+        "service, comma-separated: only from these are `X-Forwarded-For` and `X-Forwarded-Proto` believed (for the "
+        "client's address in rate limits and logs). Empty: no proxy is trusted, the peer's address is the client's."
+    )
     http_max_body_bytes: int = Field(
         256 * 1024, ge=1, description="Largest request body accepted, in bytes; larger ones are answered 413 "
         "without being read (streamed ones as soon as they pass it). A registration is about 1 KB."

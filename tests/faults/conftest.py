@@ -11,13 +11,14 @@ from ..backends import KafkaBackend, PostgresBackend, embedded_kafka_backend
 from ..notification.conftest import FAST
 from ..processes import Backends, Deployment
 from .invariants import MailIndex
-from .rush import Api
+from .rush import RUSH_RATE_LIMITS, Api
 
 SETTINGS = {
     # Short waits and a short coalescing window, so a test settles in seconds; a lease of a few seconds,
     # so an email a killed sender held is taken over soon.
     "notification": FAST | {"coalescing_window_seconds": 1, "notice_poll_seconds": 0.2, "retry_max_seconds": 0.5,
                             "delivery_lease_seconds": 5},
+    "registration": RUSH_RATE_LIMITS,
 }
 
 

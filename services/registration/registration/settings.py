@@ -38,6 +38,21 @@ class RegistrationSettings(ServiceSettings):
         "Content-Security-Policy `frame-ancestors`), comma-separated origins such as `https://www.musterstadt.de`. "
         "Empty: no website may frame them."
     )
+    rate_limit_window_seconds: int = Field(
+        3600, ge=1, description="The window of the rate limits below: each allows so many registrations per window."
+    )
+    rate_limit_per_client: int = Field(
+        60, ge=1, description="Registrations per window from one client address (the proxies' `X-Forwarded-For` "
+        "counts only behind `http_trusted_proxies`). Generous: a town hall or a company registers its people from "
+        "one address."
+    )
+    rate_limit_per_recipient: int = Field(
+        5, ge=1, description="Registrations per window for one email address (each sends it an email)."
+    )
+    rate_limit_per_token: int = Field(
+        5000, ge=1, description="Registrations per window from a machine client that sends a token "
+        "(`Authorization: Bearer`, made with `create-token`), instead of the limit per client address."
+    )
     max_wait_seconds: float = Field(
         10.0, ge=0, description="Longest `?wait=` a client may ask for on POST /api/registrations."
     )

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Header, HTTPException, Query, Response, status
+from fastapi import APIRouter, Header, HTTPException, Query, Request, Response, status
 
 from treffpunkt_shared.contracts.registration import CancelledBy
 from treffpunkt_shared.errors import require_found
@@ -15,6 +15,7 @@ from ..service_layer.cancel import cancel
 from ..service_layer.register import is_final, register
 from ..service_layer.views import RegistrationView, view
 from .dependencies import LinksDep, Pool, Settings, Waiter
+from .limits import admit_registration
 
 router = APIRouter(prefix="/api/registrations", tags=["registrations"])
 
@@ -35,6 +36,7 @@ Token = Annotated[str, Query(description="The signed token from the registration
     },
 )
 async def post_registration(
+    request: Request,
     command: RegisterParticipant,
     pool: Pool,
     waiter: Waiter,
@@ -44,7 +46,9 @@ async def post_registration(
     idempotency_key: Annotated[str | None, Header(max_length=200, description="Repeat a request safely: the same key "
                                                   "returns the first answer.")] = None,
 ) -> Response:
-    registered = await register(pool, waiter, command, now=datetime.now(UTC), idempotency_key=idempotency_key,
+    now = datetime.now(UTC)
+    await admit_registration(request, command.email, now=now)
+    registered = await register(pool, waiter, command, now=now, idempotency_key=idempotency_key,
                                 wait_seconds=min(wait, settings.max_wait_seconds))
     # The hot path of a rush: the JSON made once from the view rather than validated again against
     # `response_model` (which still documents it).
