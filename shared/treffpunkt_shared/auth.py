@@ -58,6 +58,12 @@ async def token_holder(pool: asyncpg.Pool, token: str) -> asyncpg.Record | None:
         "SELECT name, can_write FROM staff_token WHERE token_hash = $1 AND revoked_at IS NULL", _hash(token))
 
 
+# For a router's `responses`: what `staff` answers, in the OpenAPI document.
+STAFF_REFUSALS: dict[int | str, dict] = {
+    401: {"description": "No staff bearer token, or an unknown or revoked one."},
+    403: {"description": "The token may read but not change anything."},
+}
+
 _bearer = HTTPBearer(auto_error=False, description="A staff token (create one with `<service> create-token NAME`).")
 
 

@@ -180,6 +180,31 @@ def _printable(value: str | int) -> str | int:
     return value.encode("utf-8", "backslashreplace").decode() if isinstance(value, str) else value
 
 
+def document_common_answers(app: FastAPI) -> None:
+    """What the plumbing answers for every route, in the OpenAPI document: the body limits on routes
+    that take a body, 503 while the database is away on all but `/healthz`."""
+    make_document = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        document = make_document()
+        for path, operations in document.get("paths", {}).items():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                if "requestBody" in operation:
+                    responses.setdefault("408", {"description": "The body did not arrive in time."})
+                    responses.setdefault("413", {"description": "The body is larger than the service takes."})
+                if path == "/readyz":
+                    responses.setdefault("503", {"description": "Not ready: `checks` says what failed."})
+                elif path != "/healthz":
+                    responses.setdefault("503", {"description": DATABASE_UNREACHABLE_MESSAGE})
+        app.openapi_schema = document
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(Refused, _refused)

@@ -30,7 +30,15 @@ from opentelemetry.trace import Tracer, TracerProvider
 from .api_docs import api_docs_router
 from .contracts.messages import message_schema
 from .db import create_pool, database_dsn
-from .http import Readiness, correlate_request, install_error_handlers, instrument, operations_router, trace_requests
+from .http import (
+    Readiness,
+    correlate_request,
+    document_common_answers,
+    install_error_handlers,
+    instrument,
+    operations_router,
+    trace_requests,
+)
 from .messaging.broker import create_broker, producer_factory
 from .messaging.consumer import BatchHandler, InboxConsumer, dead_letter_publisher, dead_letter_topic, subscribe
 from .messaging.outbox import OutboxRelay, backlog
@@ -262,6 +270,7 @@ def create_app(runtime: Runtime, *, title: str, description: str, configure: Cal
     app.add_middleware(SecurityHeaders, embed_origins=embed_origins or [])  # on the refusals of the limits too
     instrument(app)  # outside the limits, so that their refusals are counted
     install_error_handlers(app)
+    document_common_answers(app)
     app.include_router(operations_router(runtime.readiness, runtime.measure))
     app.include_router(api_docs_router(title))
     configure(app)

@@ -20,6 +20,10 @@ from .limits import admit_registration
 router = APIRouter(prefix="/api/registrations", tags=["registrations"])
 
 Token = Annotated[str, Query(description="The signed token from the registration's links.")]
+_BY_LINK = {
+    403: {"description": "The token is not valid for this registration."},
+    404: {"description": "There is no registration with this id."},
+}
 
 
 @router.post(
@@ -30,9 +34,12 @@ Token = Annotated[str, Query(description="The signed token from the registration
     responses={
         201: {"description": "Registered; the seat is decided (confirmed, waitlisted or rejected)."},
         202: {"description": "Registered and durable; the seat decision is still pending."},
+        401: {"description": "A bearer token was sent (a machine client's) that is unknown or revoked."},
         409: {"description": "Already registered with this email for the event, or registration closed."},
         410: {"description": "The deadline has passed or the event was cancelled."},
         422: {"description": "Invalid data; `detail[].loc` names the field."},
+        429: {"description": "A rate limit is reached (per client address or token, per email address); "
+                             "`Retry-After` says when to try again."},
     },
 )
 async def post_registration(
@@ -57,14 +64,16 @@ async def post_registration(
                     status_code=status.HTTP_201_CREATED if is_final(registered.row) else status.HTTP_202_ACCEPTED)
 
 
-@router.get("/{registration_id}", response_model=RegistrationView, summary="The registration's current status")
+@router.get("/{registration_id}", response_model=RegistrationView, summary="The registration's current status",
+            responses=_BY_LINK)
 async def get_registration(registration_id: UUID, token: Token, pool: Pool, links: LinksDep) -> RegistrationView:
     _check_token(links, registration_id, token)
     row = require_found(await repository.get(pool, registration_id), "registration", registration_id)
     return await view(pool, row, links)
 
 
-@router.post("/{registration_id}/cancel", response_model=RegistrationView, summary="Cancel (idempotent)")
+@router.post("/{registration_id}/cancel", response_model=RegistrationView, summary="Cancel (idempotent)",
+             responses=_BY_LINK)
 async def cancel_registration(registration_id: UUID, token: Token, pool: Pool, links: LinksDep) -> RegistrationView:
     _check_token(links, registration_id, token)
     row = await cancel(pool, registration_id, CancelledBy.registrant, links)
