@@ -32,15 +32,19 @@ class Access(StrEnum):
     write = "write"
 
 
-def _hash(token: str) -> str:
+def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def new_token() -> str:
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
 async def create_token(conn: asyncpg.Connection, name: str, *, can_write: bool = True) -> str:
-    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = new_token()
     await conn.execute(
         "INSERT INTO staff_token (name, token_hash, can_write) VALUES ($1, $2, $3)",
-        name, _hash(token), can_write,
+        name, hash_token(token), can_write,
     )
     return token
 
@@ -50,12 +54,6 @@ async def revoke_token(conn: asyncpg.Connection, name: str) -> int:
         "UPDATE staff_token SET revoked_at = now() WHERE name = $1 AND revoked_at IS NULL", name
     )
     return int(result.split()[-1])
-
-
-async def token_holder(pool: asyncpg.Pool, token: str) -> asyncpg.Record | None:
-    """The `name` and `can_write` of a token that is known and not revoked; else None."""
-    return await pool.fetchrow(
-        "SELECT name, can_write FROM staff_token WHERE token_hash = $1 AND revoked_at IS NULL", _hash(token))
 
 
 # For a router's `responses`: what `staff` answers, in the OpenAPI document.
@@ -77,7 +75,11 @@ def staff(access: Access):
         if credentials is None:
             raise HTTPException(status.HTTP_401_UNAUTHORIZED, "A staff bearer token is required.",
                                 headers={"WWW-Authenticate": "Bearer"})
-        row = await token_holder(request.app.state.pool, credentials.credentials)
+        pool: asyncpg.Pool = request.app.state.pool
+        row = await pool.fetchrow(
+            "SELECT name, can_write FROM staff_token WHERE token_hash = $1 AND revoked_at IS NULL",
+            hash_token(credentials.credentials),
+        )
         if row is None:
             raise HTTPException(status.HTTP_401_UNAUTHORIZED, "The bearer token is unknown or revoked.",
                                 headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})

@@ -2,8 +2,13 @@
 from a trusted proxy), per recipient address, and per token for machine clients; 429 with
 Retry-After, counted in /metrics. Counted in PostgreSQL, so two replicas share them."""
 
+import asyncio
+import os
+import sys
+
 import pytest
 
+from ..processes import environment
 from ..saga.scenario import Saga
 
 WINDOW = 3600
@@ -87,19 +92,36 @@ async def test_one_recipient_address_gets_its_allowance_then_429(limited):
     assert outcomes(other) == ["accepted"]
 
 
+async def create_client_token(registration, name: str) -> str:
+    """As an operator would: `python -m registration create-client-token NAME`."""
+    env = os.environ | environment("registration", {
+        "database_url": registration.settings.database_url, "database_name": registration.settings.database_name,
+        "signing_secret": registration.settings.signing_secret.get_secret_value()})
+    command = await asyncio.create_subprocess_exec(sys.executable, "-m", "registration", "create-client-token", name,
+                                                   env=env, stdout=asyncio.subprocess.PIPE)
+    output, _ = await command.communicate()
+    assert command.returncode == 0
+    return output.decode().strip().splitlines()[-1]
+
+
 async def test_a_machine_client_with_a_token_has_its_own_limit(limited):
     saga = await limited(rate_limit_per_client=1, rate_limit_per_token=3)
     event = await saga.create_event([(10, 0)])
     body = {"event_id": event["id"], "session_id": event["sessions"][0]["id"]}
-    machine = {"Authorization": f"Bearer {await saga.registration.create_token(can_write=False)}"}
-    post = saga.registration.client.post
+    machine = {"Authorization": f"Bearer {await create_client_token(saga.registration, 'www.musterstadt.example.de')}"}
+    client = saga.registration.client
 
-    with_token = [await post("/api/registrations", headers=machine, json=body | saga.person()) for _ in range(4)]
-    forged = await post("/api/registrations", headers={"Authorization": "Bearer tpk_forged"}, json=body | saga.person())
+    with_token = [await client.post("/api/registrations", headers=machine, json=body | saga.person()) for _ in range(4)]
+    forged = await client.post("/api/registrations", headers={"Authorization": "Bearer tpk_forged"},
+                               json=body | saga.person())
+    # A client token is not a staff token, nor the other way round.
+    staff_token = await client.post("/api/registrations", headers=saga.registration_staff, json=body | saga.person())
+    reads_lists = await client.get(f"/api/staff/events/{event['id']}/registrations", headers=machine)
 
     assert outcomes(*with_token) == ["accepted"] * 3 + [429]
     assert "with this token" in with_token[3].json()["detail"]
-    assert forged.status_code == 401
+    assert forged.status_code == 401 and staff_token.status_code == 401
+    assert reads_lists.status_code == 401
 
 
 async def test_replicas_share_the_counts(limited, start_service):

@@ -50,8 +50,8 @@ class RegistrationSettings(ServiceSettings):
         5, ge=1, description="Registrations per window for one email address (each sends it an email)."
     )
     rate_limit_per_token: int = Field(
-        5000, ge=1, description="Registrations per window from a machine client that sends a token "
-        "(`Authorization: Bearer`, made with `create-token`), instead of the limit per client address."
+        5000, ge=1, description="Registrations per window from a machine client that sends its client token "
+        "(`Authorization: Bearer`, made with `create-client-token`), instead of the limit per client address."
     )
     max_wait_seconds: float = Field(
         10.0, ge=0, description="Longest `?wait=` a client may ask for on POST /api/registrations."

@@ -34,7 +34,7 @@ _BY_LINK = {
     responses={
         201: {"description": "Registered; the seat is decided (confirmed, waitlisted or rejected)."},
         202: {"description": "Registered and durable; the seat decision is still pending."},
-        401: {"description": "A bearer token was sent (a machine client's) that is unknown or revoked."},
+        401: {"description": "A client token was sent (`Authorization: Bearer`) that is unknown or revoked."},
         409: {"description": "Already registered with this email for the event, or registration closed."},
         410: {"description": "The deadline has passed or the event was cancelled."},
         422: {"description": "Invalid data; `detail[].loc` names the field."},

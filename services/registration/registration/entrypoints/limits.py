@@ -1,4 +1,5 @@
-"""Who is registering, for the rate limits: a machine client by its token, anyone else by the client
+"""Who is registering, for the rate limits: a machine client by its token (`create-client-token`), anyone
+else by the client
 address (the proxies' `X-Forwarded-For` only behind the configured trusted proxies: uvicorn rewrites
 the client address from it there, see `treffpunkt_shared.http_server`); and always the recipient."""
 
@@ -6,8 +7,7 @@ from datetime import datetime
 
 from fastapi import HTTPException, Request, status
 
-from treffpunkt_shared.auth import token_holder
-
+from ..adapters import api_clients
 from ..adapters.rate_limits import Limit, admit
 from ..domain.model import normalise_email
 from ..settings import RegistrationSettings
@@ -20,11 +20,11 @@ async def admit_registration(request: Request, email: str, *, now: datetime) -> 
     pool = request.app.state.pool
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() == "bearer" and token:
-        holder = await token_holder(pool, token.strip())
-        if holder is None:
-            raise HTTPException(status.HTTP_401_UNAUTHORIZED, "The bearer token is unknown or revoked.",
+        client = await api_clients.holder(pool, token.strip())
+        if client is None:
+            raise HTTPException(status.HTTP_401_UNAUTHORIZED, "The client token is unknown or revoked.",
                                 headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
-        sender = Limit("token", holder["name"], settings.rate_limit_per_token)
+        sender = Limit("token", client, settings.rate_limit_per_token)
     else:
         sender = Limit("client", request.client.host if request.client else "", settings.rate_limit_per_client)
     recipient = Limit("recipient", normalise_email(email), settings.rate_limit_per_recipient)
