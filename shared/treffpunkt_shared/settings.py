@@ -43,8 +43,8 @@ class ServiceSettings(BaseSettings):
 
     # Field names that may come from the environment without the service's prefix.
     shared_env_names: ClassVar[frozenset[str]] = frozenset(
-        {"database_url", "kafka_bootstrap_servers", "kafka_fetch_max_wait_ms", "kafka_mock_broker", "log_level",
-         "otel_exporter_otlp_endpoint", "outbox_linger_ms"}
+        {"database_url", "http_trusted_proxies", "kafka_bootstrap_servers", "kafka_fetch_max_wait_ms",
+         "kafka_mock_broker", "log_level", "otel_exporter_otlp_endpoint", "outbox_linger_ms"}
     )
     service_name: ClassVar[str]
 
