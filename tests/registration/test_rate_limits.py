@@ -5,6 +5,7 @@ Retry-After, counted in /metrics. Counted in PostgreSQL, so two replicas share t
 import asyncio
 import os
 import sys
+import uuid
 
 import pytest
 
@@ -136,3 +137,38 @@ async def test_replicas_share_the_counts(limited, start_service):
     third = await saga.registration.client.post("/api/registrations", json=body | saga.person())
 
     assert outcomes(first, second, third) == ["accepted", "accepted", 429]
+
+
+async def test_a_repeated_request_counts_once_but_cannot_get_past_a_refusal(limited):
+    saga = await limited(rate_limit_per_client=2, rate_limit_per_recipient=2)
+    event = await saga.create_event([(10, 0)])
+    body = {"event_id": event["id"], "session_id": event["sessions"][0]["id"]}
+    post = saga.registration.client.post
+
+    def send(key: str, person: dict):
+        return post("/api/registrations", json=body | person, headers={"Idempotency-Key": key})
+
+    jana = saga.person()
+    double_click = await asyncio.gather(*(send("jana-1", jana) for _ in range(6)))
+    retries = [await send("jana-1", jana) for _ in range(3)]
+    second = await send("ole-1", saga.person())
+    third = await send("uwe-1", uwe := saga.person())
+    third_again = await send("uwe-1", uwe)
+
+    assert outcomes(*double_click, *retries) == ["accepted"] * 9
+    assert len({answer.json()["id"] for answer in double_click + retries}) == 1
+    assert outcomes(second, third, third_again) == ["accepted", 429, 429]
+
+
+async def test_the_limits_are_on_by_default(start_service):
+    registration = await start_service("registration")  # no event: each attempt is counted, then refused 422
+    defaults = registration.settings
+
+    answers = [await registration.client.post("/api/registrations", json={
+        "event_id": str(uuid.uuid4()), "session_id": str(uuid.uuid4()), "first_name": "Jana", "last_name": f"Muster {n}",
+        "email": f"jana.muster{n}@example.org", "organisation": "Muster GmbH", "consent": True})
+        for n in range(defaults.rate_limit_per_client + 1)]
+
+    assert {a.status_code for a in answers[:-1]} == {422}
+    assert answers[-1].status_code == 429
+    assert (defaults.rate_limit_per_client, defaults.rate_limit_per_recipient) == (60, 5)

@@ -37,11 +37,23 @@ MESSAGES = {
 }
 PURGE_EVERY_SECONDS = 60.0
 
+# $3: the request's own key (from its Idempotency-Key), or NULL. A request seen before in the window
+# (a retry, a double click) is not counted again, but it is refused as long as the limits are reached, so
+# that sending each request twice does not get past them.
 _COUNT = """
-INSERT INTO rate_limit (key, window_start, hits)
-SELECT key, $2, 1 FROM unnest($1::text[]) AS key
-ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_limit.hits + 1
-RETURNING key, hits
+WITH first_time AS (
+    INSERT INTO rate_limit (key, window_start, hits) SELECT $3, $2, 1 WHERE $3::text IS NOT NULL
+    ON CONFLICT (key, window_start) DO NOTHING RETURNING key
+), counted AS (
+    INSERT INTO rate_limit (key, window_start, hits)
+    SELECT key, $2, 1 FROM unnest($1::text[]) AS key WHERE $3::text IS NULL OR EXISTS (SELECT FROM first_time)
+    ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_limit.hits + 1
+    RETURNING key, hits
+)
+SELECT key, hits FROM counted
+UNION ALL
+SELECT key, hits FROM rate_limit
+WHERE key = ANY($1::text[]) AND window_start = $2 AND NOT EXISTS (SELECT FROM counted)
 """
 
 
@@ -56,13 +68,17 @@ class Limit:
         return hashlib.sha256(f"{self.kind}:{self.value}".encode()).hexdigest()
 
 
-async def admit(pool: asyncpg.Pool, limits: list[Limit], *, window_seconds: int, now: datetime) -> None:
-    """Count one more request against each of `limits`; TooManyRequests if any has had its allowance."""
+async def admit(pool: asyncpg.Pool, limits: list[Limit], *, window_seconds: int, now: datetime,
+                idempotency_key: str | None = None) -> None:
+    """Count one more request against each of `limits` (not a repeated one: same `idempotency_key`);
+    TooManyRequests if any has had its allowance."""
     window = timedelta(seconds=window_seconds)
     start = datetime.fromtimestamp(now.timestamp() // window_seconds * window_seconds, UTC)
-    hits = {row["key"]: row["hits"] for row in await pool.fetch(_COUNT, [limit.key for limit in limits], start)}
+    request = Limit("request", idempotency_key, 1).key if idempotency_key is not None else None
+    rows = await pool.fetch(_COUNT, [limit.key for limit in limits], start, request)
+    hits = {row["key"]: row["hits"] for row in rows}
     for limit in limits:
-        if hits[limit.key] > limit.allowed:
+        if hits.get(limit.key, 0) > limit.allowed:
             REGISTRATIONS_RATE_LIMITED.labels(limit.kind).inc()
             seconds = max(1, math.ceil((start + window - now).total_seconds()))
             raise TooManyRequests(MESSAGES[limit.kind].format(seconds=seconds), retry_after_seconds=seconds)

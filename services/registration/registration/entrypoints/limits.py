@@ -13,9 +13,9 @@ from ..domain.model import normalise_email
 from ..settings import RegistrationSettings
 
 
-async def admit_registration(request: Request, email: str, *, now: datetime) -> None:
-    """Count this registration against its limits; TooManyRequests (429) once one is used up, 401 for a
-    token that is not known."""
+async def admit_registration(request: Request, email: str, *, now: datetime, idempotency_key: str | None = None) -> None:
+    """Count this registration against its limits (once, when repeated with the same `idempotency_key`);
+    TooManyRequests (429) once one is used up, 401 for a token that is not known."""
     settings: RegistrationSettings = request.app.state.runtime.settings
     pool = request.app.state.pool
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
@@ -28,4 +28,5 @@ async def admit_registration(request: Request, email: str, *, now: datetime) -> 
     else:
         sender = Limit("client", request.client.host if request.client else "", settings.rate_limit_per_client)
     recipient = Limit("recipient", normalise_email(email), settings.rate_limit_per_recipient)
-    await admit(pool, [sender, recipient], window_seconds=settings.rate_limit_window_seconds, now=now)
+    await admit(pool, [sender, recipient], window_seconds=settings.rate_limit_window_seconds, now=now,
+                idempotency_key=idempotency_key)
