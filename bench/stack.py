@@ -11,7 +11,7 @@ from pathlib import Path
 import asyncpg
 
 from tests.faults.invariants import Listing, staff_listing, stored_listing
-from tests.faults.rush import Api, RushEvent
+from tests.faults.rush import RUSH_RATE_LIMITS, Api, RushEvent
 from tests.processes import SERVICES, Backends, Deployment
 from treffpunkt_shared.db import database_dsn
 from treffpunkt_devstack.kafka import EmbeddedKafka
@@ -38,8 +38,10 @@ class Stack:
 
 def service_settings(notice_window: float) -> dict[str, dict]:
     """The services' defaults, except that the contact persons' notices come every `notice_window`
-    seconds (instead of 5 minutes), so the run can wait for them too."""
-    return {"notification": {"coalescing_window_seconds": notice_window, "notice_poll_seconds": min(1.0, notice_window)}}
+    seconds (instead of 5 minutes), so the run can wait for them too, and that the rush, all from this
+    machine, stays within the rate limits (still counted: their cost is part of the figures)."""
+    return {"notification": {"coalescing_window_seconds": notice_window, "notice_poll_seconds": min(1.0, notice_window)},
+            "registration": RUSH_RATE_LIMITS}
 
 
 @contextlib.asynccontextmanager

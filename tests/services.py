@@ -14,9 +14,10 @@ import httpx
 import uvicorn
 from fastapi import FastAPI
 
+from treffpunkt_devstack.server import InProcessServer
 from treffpunkt_shared.auth import create_token
 from treffpunkt_shared.db import connect, database_dsn
-from treffpunkt_devstack.server import InProcessServer
+from treffpunkt_shared.http_server import server_config
 from treffpunkt_shared.migrations import migrate
 from treffpunkt_shared.settings import ServiceSettings
 
@@ -118,8 +119,7 @@ async def start_service(name: str, *, postgres_url: str, kafka_servers: list[str
     settings = settings_class(**values)
     await _create_database(name, settings)
     app = importlib.import_module(f"{name}.bootstrap").create_app(settings, **(app_options or {}))
-    server = InProcessServer(uvicorn.Config(app, host=settings.http_host, port=settings.http_port,
-                                           log_config=None, lifespan="on"))
+    server = InProcessServer(server_config(app, settings))
     task = asyncio.create_task(server.serve(), name=f"{name}-server")
     while not server.started:
         if task.done():

@@ -32,15 +32,19 @@ class Access(StrEnum):
     write = "write"
 
 
-def _hash(token: str) -> str:
+def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def new_token() -> str:
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
 async def create_token(conn: asyncpg.Connection, name: str, *, can_write: bool = True) -> str:
-    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = new_token()
     await conn.execute(
         "INSERT INTO staff_token (name, token_hash, can_write) VALUES ($1, $2, $3)",
-        name, _hash(token), can_write,
+        name, hash_token(token), can_write,
     )
     return token
 
@@ -51,6 +55,12 @@ async def revoke_token(conn: asyncpg.Connection, name: str) -> int:
     )
     return int(result.split()[-1])
 
+
+# For a router's `responses`: what `staff` answers, in the OpenAPI document.
+STAFF_REFUSALS: dict[int | str, dict] = {
+    401: {"description": "No staff bearer token, or an unknown or revoked one."},
+    403: {"description": "The token may read but not change anything."},
+}
 
 _bearer = HTTPBearer(auto_error=False, description="A staff token (create one with `<service> create-token NAME`).")
 
@@ -68,7 +78,7 @@ def staff(access: Access):
         pool: asyncpg.Pool = request.app.state.pool
         row = await pool.fetchrow(
             "SELECT name, can_write FROM staff_token WHERE token_hash = $1 AND revoked_at IS NULL",
-            _hash(credentials.credentials),
+            hash_token(credentials.credentials),
         )
         if row is None:
             raise HTTPException(status.HTTP_401_UNAUTHORIZED, "The bearer token is unknown or revoked.",

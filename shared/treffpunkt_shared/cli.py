@@ -16,6 +16,7 @@ from fastapi import FastAPI
 
 from .auth import create_token, revoke_token
 from .db import connect, database_dsn
+from .http_server import server_config
 from .logs import configure_logging
 from .settings import ServiceSettings
 
@@ -72,15 +73,7 @@ def run_cli(
 
 
 def _serve(settings: ServiceSettings, app_factory: Callable[[ServiceSettings], FastAPI]) -> int:
-    config = uvicorn.Config(
-        app_factory(settings),
-        host=settings.http_host,
-        port=settings.http_port,
-        log_config=None,
-        lifespan="on",
-        timeout_graceful_shutdown=20,
-    )
-    server = _Server(config)
+    server = _Server(server_config(app_factory(settings), settings))
     server.run()
     return 0 if server.started else 1
 

@@ -18,6 +18,9 @@ DATABASE_UNREACHABLE: tuple[type[Exception], ...] = (
     asyncpg.AdminShutdownError,  # terminated by an administrator, or the server shutting down
     asyncpg.CrashShutdownError,
     asyncpg.CannotConnectNowError,  # starting up or shutting down
+    # A pooled connection the server terminated while it was idle, taken before its end was noticed:
+    # asyncpg has read the FATAL message and refuses the next statement ("cannot switch to state ...").
+    asyncpg.InternalClientError,
 )
 
 

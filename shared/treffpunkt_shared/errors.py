@@ -56,3 +56,13 @@ def require_found(value: T | None, kind: str, id: UUID | str) -> T:
     if value is None:
         raise NotFound(kind, id)
     return value
+
+
+class TooManyRequests(Refused):
+    """A rate limit is reached; `retry_after_seconds`: when the client may try again."""
+
+    status_code = 429
+
+    def __init__(self, message: str, *, retry_after_seconds: int) -> None:
+        super().__init__(message)
+        self.retry_after_seconds = retry_after_seconds

@@ -10,13 +10,14 @@ from urllib.parse import urlsplit, urlunsplit
 from uuid import UUID
 
 from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from opentelemetry.trace import Span, TracerProvider
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .db import DATABASE_UNREACHABLE
-from .errors import InvalidField, Refused
+from .errors import InvalidField, Refused, TooManyRequests
 from .logs import set_correlation_id
 from .metrics import HTTP_LATENCY, HTTP_REQUESTS
 
@@ -153,7 +154,8 @@ async def _refused(_: Request, error: Refused) -> JSONResponse:
         body: dict = {"detail": [{"loc": loc, "msg": error.message, "type": "value_error"}]}
     else:
         body = {"detail": error.message}
-    return JSONResponse(body, status_code=error.status_code)
+    headers = {"Retry-After": str(error.retry_after_seconds)} if isinstance(error, TooManyRequests) else None
+    return JSONResponse(body, status_code=error.status_code, headers=headers)
 
 
 async def _database_unreachable(request: Request, error: Exception) -> JSONResponse:
@@ -164,7 +166,47 @@ async def _database_unreachable(request: Request, error: Exception) -> JSONRespo
                         headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)})
 
 
+async def _invalid_request(_: Request, error: RequestValidationError) -> JSONResponse:
+    # FastAPI's own handler echoes each invalid value (`input`, `ctx`): a 500 for values JSON cannot
+    # carry, the whole of a large body sent back, and the personal data of a request in the answer.
+    # The field's name, the message and the type say what is wrong.
+    detail = [{"loc": [_printable(part) for part in item["loc"]], "msg": _printable(item["msg"]),
+               "type": item["type"]} for item in error.errors()]
+    return JSONResponse({"detail": detail}, status_code=422)
+
+
+def _printable(value: str | int) -> str | int:
+    # A name from the request (an unknown key, say) may hold what UTF-8 cannot encode.
+    return value.encode("utf-8", "backslashreplace").decode() if isinstance(value, str) else value
+
+
+def document_common_answers(app: FastAPI) -> None:
+    """What the plumbing answers for every route, in the OpenAPI document: the body limits on routes
+    that take a body, 503 while the database is away on all but `/healthz`."""
+    make_document = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        document = make_document()
+        for path, operations in document.get("paths", {}).items():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                if "requestBody" in operation:
+                    responses.setdefault("408", {"description": "The body did not arrive in time."})
+                    responses.setdefault("413", {"description": "The body is larger than the service takes."})
+                if path == "/readyz":
+                    responses.setdefault("503", {"description": "Not ready: `checks` says what failed."})
+                elif path != "/healthz":
+                    responses.setdefault("503", {"description": DATABASE_UNREACHABLE_MESSAGE})
+        app.openapi_schema = document
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(Refused, _refused)
     for error in DATABASE_UNREACHABLE:
         app.add_exception_handler(error, _database_unreachable)

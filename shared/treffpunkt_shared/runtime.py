@@ -27,13 +27,24 @@ from fastapi import Depends, FastAPI
 from faststream.kafka import KafkaBroker
 from opentelemetry.trace import Tracer, TracerProvider
 
+from .api_docs import api_docs_router
 from .contracts.messages import message_schema
 from .db import create_pool, database_dsn
-from .http import Readiness, correlate_request, install_error_handlers, instrument, operations_router, trace_requests
+from .http import (
+    Readiness,
+    correlate_request,
+    document_common_answers,
+    install_error_handlers,
+    instrument,
+    operations_router,
+    trace_requests,
+)
 from .messaging.broker import create_broker, producer_factory
 from .messaging.consumer import BatchHandler, InboxConsumer, dead_letter_publisher, dead_letter_topic, subscribe
 from .messaging.outbox import OutboxRelay, backlog
 from .metrics import OUTBOX_BACKLOG, OUTBOX_OLDEST_AGE
+from .request_bodies import RequestBodies
+from .security_headers import SecurityHeaders
 from .settings import ServiceSettings
 from .tracing import TRACER_NAME, create_tracer_provider
 
@@ -239,7 +250,9 @@ def create_runtime(settings: ServiceSettings, *, tracer_provider: TracerProvider
                    owns_tracer_provider=tracer_provider is None and provider is not None)
 
 
-def create_app(runtime: Runtime, *, title: str, description: str, configure: Callable[[FastAPI], None]) -> FastAPI:
+def create_app(runtime: Runtime, *, title: str, description: str, configure: Callable[[FastAPI], None],
+               embed_origins: list[str] | None = None) -> FastAPI:
+    """`embed_origins`: the websites that may show the service's pages in a frame (none by default)."""
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await runtime.start()
@@ -249,11 +262,17 @@ def create_app(runtime: Runtime, *, title: str, description: str, configure: Cal
         finally:
             await runtime.stop()
 
-    app = FastAPI(title=title, description=description, lifespan=lifespan, dependencies=[Depends(correlate_request)])
+    app = FastAPI(title=title, description=description, lifespan=lifespan, dependencies=[Depends(correlate_request)],
+                  docs_url=None, redoc_url=None, swagger_ui_oauth2_redirect_url=None)
     app.state.runtime = runtime
-    instrument(app)
+    app.add_middleware(RequestBodies, max_bytes=runtime.settings.http_max_body_bytes,
+                       read_timeout=runtime.settings.http_body_timeout_seconds)
+    app.add_middleware(SecurityHeaders, embed_origins=embed_origins or [])  # on the refusals of the limits too
+    instrument(app)  # outside the limits, so that their refusals are counted
     install_error_handlers(app)
+    document_common_answers(app)
     app.include_router(operations_router(runtime.readiness, runtime.measure))
+    app.include_router(api_docs_router(title))
     configure(app)
     if runtime.tracer_provider is not None:
         trace_requests(app, runtime.tracer_provider)

@@ -43,8 +43,8 @@ class ServiceSettings(BaseSettings):
 
     # Field names that may come from the environment without the service's prefix.
     shared_env_names: ClassVar[frozenset[str]] = frozenset(
-        {"database_url", "kafka_bootstrap_servers", "kafka_fetch_max_wait_ms", "kafka_mock_broker", "log_level",
-         "otel_exporter_otlp_endpoint", "outbox_linger_ms"}
+        {"database_url", "http_trusted_proxies", "kafka_bootstrap_servers", "kafka_fetch_max_wait_ms",
+         "kafka_mock_broker", "log_level", "otel_exporter_otlp_endpoint", "outbox_linger_ms"}
     )
     service_name: ClassVar[str]
 
@@ -75,6 +75,23 @@ class ServiceSettings(BaseSettings):
     http_port: int = Field(8000, description="Port of the HTTP server.")
     public_base_url: str = Field("", description="Base URL under which users reach this service; "
                                  "default http://localhost:<http_port>.")
+    http_trusted_proxies: CommaSeparated = Field(
+        default_factory=list, description="Addresses or networks (CIDR) of the reverse proxies in front of the "
+        "service, comma-separated: only from these are `X-Forwarded-For` and `X-Forwarded-Proto` believed (for the "
+        "client's address in rate limits and logs). Empty: no proxy is trusted, the peer's address is the client's."
+    )
+    http_max_body_bytes: int = Field(
+        256 * 1024, ge=1, description="Largest request body accepted, in bytes; larger ones are answered 413 "
+        "without being read (streamed ones as soon as they pass it). A registration is about 1 KB."
+    )
+    http_body_timeout_seconds: float = Field(
+        10.0, gt=0, description="How long a client may take to send a request's body; then 408 and the "
+        "connection is closed."
+    )
+    http_header_timeout_seconds: float = Field(
+        10.0, gt=0, description="How long a client may take to send a request's headers, from the connection "
+        "or the end of the previous request; then the connection is closed without an answer."
+    )
     log_level: str = Field("INFO", description="Logging level.")
     otel_exporter_otlp_endpoint: str = Field(
         "", description="Base URL of an OpenTelemetry collector's OTLP/HTTP receiver (e.g. "

@@ -3,6 +3,7 @@ session's PostgreSQL, a broker and an SMTP mailbox of this package, and stopped 
 
 from collections.abc import AsyncIterator, Iterator
 
+import httpx
 import pytest
 
 from treffpunkt_devstack.mailbox import Mailbox
@@ -11,13 +12,14 @@ from ..backends import KafkaBackend, PostgresBackend, embedded_kafka_backend
 from ..notification.conftest import FAST
 from ..processes import Backends, Deployment
 from .invariants import MailIndex
-from .rush import Api
+from .rush import RUSH_RATE_LIMITS, Api, create_event
 
 SETTINGS = {
     # Short waits and a short coalescing window, so a test settles in seconds; a lease of a few seconds,
     # so an email a killed sender held is taken over soon.
     "notification": FAST | {"coalescing_window_seconds": 1, "notice_poll_seconds": 0.2, "retry_max_seconds": 0.5,
                             "delivery_lease_seconds": 5},
+    "registration": RUSH_RATE_LIMITS,
 }
 
 
@@ -60,3 +62,25 @@ def api(deployment: Deployment) -> Api:
 @pytest.fixture
 def mail(fault_mailbox: Mailbox) -> MailIndex:
     return MailIndex(fault_mailbox)
+
+
+@pytest.fixture(scope="module")
+async def known_ids(api: Api) -> dict[str, str]:
+    """The ids of an event with a session, its contact person and organisation, and registrations: one
+    confirmed, one waitlisted, one refused; and one more attempted with a control character in a field (a
+    vertical tab, as text pasted from a word processor brings along), which the service may take or refuse."""
+    event = await create_event(api, sessions=[(1, 1)], tag="fuzz")
+    session = event.sessions[0]
+    contact = session["contact_persons"][0]
+    async with httpx.AsyncClient(base_url=api.registration, timeout=30) as client:
+        async def register(n: int, organisation: str) -> httpx.Response:
+            return await client.post("/api/registrations?wait=5", json={
+                "event_id": event.id, "session_id": session["id"], "first_name": "Fritz", "last_name": f"Fuzz {n}",
+                "email": f"fuzz{n}@example.org", "organisation": organisation, "consent": True})
+
+        registrations = [await register(n, "Fuzz GmbH") for n in (1, 2, 3)]
+        pasted = await register(4, "Fuzz\vMedia GmbH")
+    assert all(r.status_code in (201, 202) for r in registrations), [r.text for r in registrations]
+    assert pasted.status_code in (201, 202, 422), pasted.text
+    return {"event_id": event.id, "session_id": session["id"], "contact_person_id": contact["id"],
+            "organisation_id": contact["organisation_id"], "registration_id": registrations[0].json()["id"]}

@@ -25,6 +25,9 @@ from ..waiting import wait_until
 IN_TWO_MONTHS = (datetime.now(UTC) + timedelta(days=60)).replace(hour=13, minute=0, second=0, microsecond=0)
 TITLE = "Wirtschaft trifft Verwaltung: Ansturm"
 ACCEPTED = (201, 202)
+# A rush comes from this one machine, thousands of registrations, each retried until accepted: the
+# registration service's rate limits (per client address and per recipient) raised far above it.
+RUSH_RATE_LIMITS = {"rate_limit_per_client": 10_000_000, "rate_limit_per_recipient": 10_000}
 
 
 @dataclass(frozen=True)

@@ -21,11 +21,12 @@ import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer
 
+from treffpunkt_devstack.mailbox import Mailbox
 from treffpunkt_shared.contracts.envelope import Envelope
 from treffpunkt_shared.contracts.seats import SEAT_TOPIC
-from treffpunkt_devstack.mailbox import Mailbox
 
 from ..backends import KafkaBackend, MailpitMailbox, PostgresBackend, embedded_kafka_backend
+from ..faults.rush import RUSH_RATE_LIMITS
 from ..processes import SERVICES, Backends, Deployment
 from ..saga.scenario import Saga
 from ..waiting import wait_until
@@ -61,6 +62,7 @@ async def deployment(postgres: PostgresBackend, processes_kafka: KafkaBackend, p
     backends = Backends(postgres.url, processes_kafka.bootstrap_servers, mock_broker=processes_kafka.embedded is not None,
                         smtp_port=processes_mailbox.smtp_port)
     settings = {service: {"log_level": "DEBUG"} for service in SERVICES}
+    settings["registration"] |= RUSH_RATE_LIMITS
     settings["notification"] |= {"smtp_host": processes_mailbox.host, "sender_poll_seconds": 0.1,
                                  "coalescing_window_seconds": 1, "notice_poll_seconds": 0.2}
     async with Deployment(backends, tmp_path_factory.mktemp("service-logs"), settings=settings) as running:

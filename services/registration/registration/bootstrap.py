@@ -16,6 +16,7 @@ from treffpunkt_shared.runtime import create_app as create_service_app
 from treffpunkt_shared.runtime import create_runtime
 
 from .adapters.decision_waiter import DecisionWaiter
+from .adapters.rate_limits import purge_expired
 from .entrypoints import api, calendar_feeds, pages, staff_api
 from .links import Links
 from .service_layer.decisions import seat_decision_handler
@@ -34,6 +35,7 @@ def create_app(settings: RegistrationSettings | None = None, *, tracer_provider:
                       "with the participant's data for the emails, keyed by registration id. Holds personal data: "
                       "bounded retention.")
     runtime.on_stop(waiter.close)
+    runtime.run_in_background(purge_expired(lambda: runtime.pool, settings.rate_limit_window_seconds))
 
     def configure(app: FastAPI) -> None:
         app.state.links = links
@@ -53,4 +55,5 @@ def create_app(settings: RegistrationSettings | None = None, *, tracer_provider:
         title="Treffpunkt registration",
         description="Register for events and their parallel sessions; staff lists and exports.",
         configure=configure,
+        embed_origins=settings.embed_origins,
     )

@@ -1,9 +1,23 @@
-from typing import ClassVar
+import re
+from typing import Annotated, ClassVar
 
-from pydantic import Field, SecretStr
+from pydantic import AfterValidator, Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from treffpunkt_shared.settings import CommaSeparated, ServiceSettings
+
+# A scheme and a host (`*.` allowed in front), an optional port: nothing that could add to the policy.
+_ORIGIN = re.compile(r"https?://(\*\.)?[A-Za-z0-9.-]+(:[0-9]{1,5})?")
+
+
+def _origins(values: list[str]) -> list[str]:
+    for value in values:
+        if not _ORIGIN.fullmatch(value):
+            raise ValueError(f"{value!r} is not an origin such as https://www.musterstadt.de")
+    return values
+
+
+EmbedOrigins = Annotated[CommaSeparated, AfterValidator(_origins)]
 
 
 class RegistrationSettings(ServiceSettings):
@@ -18,6 +32,26 @@ class RegistrationSettings(ServiceSettings):
     )
     cors_allowed_origins: CommaSeparated = Field(
         default_factory=list, description="Websites allowed to call the JSON API from a browser, comma-separated."
+    )
+    embed_origins: EmbedOrigins = Field(
+        default_factory=list, description="Websites that may show the hosted pages in a frame (the pages' "
+        "Content-Security-Policy `frame-ancestors`), comma-separated origins such as `https://www.musterstadt.de`. "
+        "Empty: no website may frame them."
+    )
+    rate_limit_window_seconds: int = Field(
+        3600, ge=1, description="The window of the rate limits below: each allows so many registrations per window."
+    )
+    rate_limit_per_client: int = Field(
+        60, ge=1, description="Registrations per window from one client address (the proxies' `X-Forwarded-For` "
+        "counts only behind `http_trusted_proxies`). Generous: a town hall or a company registers its people from "
+        "one address."
+    )
+    rate_limit_per_recipient: int = Field(
+        5, ge=1, description="Registrations per window for one email address (each sends it an email)."
+    )
+    rate_limit_per_token: int = Field(
+        5000, ge=1, description="Registrations per window from a machine client that sends its client token "
+        "(`Authorization: Bearer`, made with `create-client-token`), instead of the limit per client address."
     )
     max_wait_seconds: float = Field(
         10.0, ge=0, description="Longest `?wait=` a client may ask for on POST /api/registrations."

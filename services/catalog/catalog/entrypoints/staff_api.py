@@ -8,6 +8,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Response, status
 
+from treffpunkt_shared.auth import STAFF_REFUSALS
 from treffpunkt_shared.contracts.catalog import ContactPerson, EventStatus, Organisation, Programme
 from treffpunkt_shared.errors import require_found
 
@@ -17,14 +18,10 @@ from ..read_models import StaffEvent, StaffSession
 from ..service_layer import commands, handlers
 from .dependencies import STAFF_READ, STAFF_WRITE, Connection
 
-_REFUSALS = {
-    401: {"description": "No staff bearer token, or an unknown or revoked one."},
-    403: {"description": "The token may read but not change anything."},
-}
 _NOT_FOUND = {404: {"description": "Nothing with that id."}}
 _CONFLICT = {409: {"description": "The change does not fit the current state (e.g. the event is cancelled)."}}
 
-router = APIRouter(prefix="/api/staff", tags=["staff"], responses=_REFUSALS)
+router = APIRouter(prefix="/api/staff", tags=["staff"], responses=STAFF_REFUSALS)
 
 
 # Organisations

@@ -8,14 +8,15 @@ import asyncpg
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from treffpunkt_shared.auth import Access, staff
+from treffpunkt_shared.auth import STAFF_REFUSALS, Access, staff
 from treffpunkt_shared.contracts.delivery import EmailKind
 from treffpunkt_shared.contracts.registration import Language
 
 from ..adapters import catalog, contact_notices, emails
 from ..domain.model import ContactMode, EmailStatus
 
-router = APIRouter(prefix="/api", tags=["staff"])
+router = APIRouter(prefix="/api", tags=["staff"], responses=STAFF_REFUSALS)
+_UNKNOWN_CONTACT_PERSON = {404: {"description": "No session known here lists a contact person with that id."}}
 
 Reader = Annotated[str, Depends(staff(Access.read))]
 Writer = Annotated[str, Depends(staff(Access.write))]
@@ -87,7 +88,8 @@ async def _known(pool: asyncpg.Pool, contact_person_id: UUID) -> contact_notices
     return stored
 
 
-@router.get("/contact-persons/{contact_person_id}/preference", summary="How a contact person hears about registrations")
+@router.get("/contact-persons/{contact_person_id}/preference", summary="How a contact person hears about registrations",
+            responses=_UNKNOWN_CONTACT_PERSON)
 async def get_preference(request: Request, contact_person_id: UUID, _: Reader) -> Preference:
     stored = await _known(_pool(request), contact_person_id)
     if stored is None:
@@ -97,7 +99,7 @@ async def get_preference(request: Request, contact_person_id: UUID, _: Reader) -
 
 
 @router.put("/contact-persons/{contact_person_id}/preference", summary="Choose how a contact person hears about "
-            "registrations")
+            "registrations", responses=_UNKNOWN_CONTACT_PERSON)
 async def set_preference(request: Request, contact_person_id: UUID, body: PreferenceIn, token_name: Writer) -> Preference:
     pool = _pool(request)
     await _known(pool, contact_person_id)

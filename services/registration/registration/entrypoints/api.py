@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Header, HTTPException, Query, Response, status
+from fastapi import APIRouter, Header, HTTPException, Query, Request, Response, status
 
 from treffpunkt_shared.contracts.registration import CancelledBy
 from treffpunkt_shared.errors import require_found
@@ -15,10 +15,15 @@ from ..service_layer.cancel import cancel
 from ..service_layer.register import is_final, register
 from ..service_layer.views import RegistrationView, view
 from .dependencies import LinksDep, Pool, Settings, Waiter
+from .limits import admit_registration
 
 router = APIRouter(prefix="/api/registrations", tags=["registrations"])
 
 Token = Annotated[str, Query(description="The signed token from the registration's links.")]
+_BY_LINK = {
+    403: {"description": "The token is not valid for this registration."},
+    404: {"description": "There is no registration with this id."},
+}
 
 
 @router.post(
@@ -29,12 +34,16 @@ Token = Annotated[str, Query(description="The signed token from the registration
     responses={
         201: {"description": "Registered; the seat is decided (confirmed, waitlisted or rejected)."},
         202: {"description": "Registered and durable; the seat decision is still pending."},
+        401: {"description": "A client token was sent (`Authorization: Bearer`) that is unknown or revoked."},
         409: {"description": "Already registered with this email for the event, or registration closed."},
         410: {"description": "The deadline has passed or the event was cancelled."},
         422: {"description": "Invalid data; `detail[].loc` names the field."},
+        429: {"description": "A rate limit is reached (per client address or token, per email address); "
+                             "`Retry-After` says when to try again."},
     },
 )
 async def post_registration(
+    request: Request,
     command: RegisterParticipant,
     pool: Pool,
     waiter: Waiter,
@@ -44,7 +53,9 @@ async def post_registration(
     idempotency_key: Annotated[str | None, Header(max_length=200, description="Repeat a request safely: the same key "
                                                   "returns the first answer.")] = None,
 ) -> Response:
-    registered = await register(pool, waiter, command, now=datetime.now(UTC), idempotency_key=idempotency_key,
+    now = datetime.now(UTC)
+    await admit_registration(request, command.email, now=now, idempotency_key=idempotency_key)
+    registered = await register(pool, waiter, command, now=now, idempotency_key=idempotency_key,
                                 wait_seconds=min(wait, settings.max_wait_seconds))
     # The hot path of a rush: the JSON made once from the view rather than validated again against
     # `response_model` (which still documents it).
@@ -53,14 +64,16 @@ async def post_registration(
                     status_code=status.HTTP_201_CREATED if is_final(registered.row) else status.HTTP_202_ACCEPTED)
 
 
-@router.get("/{registration_id}", response_model=RegistrationView, summary="The registration's current status")
+@router.get("/{registration_id}", response_model=RegistrationView, summary="The registration's current status",
+            responses=_BY_LINK)
 async def get_registration(registration_id: UUID, token: Token, pool: Pool, links: LinksDep) -> RegistrationView:
     _check_token(links, registration_id, token)
     row = require_found(await repository.get(pool, registration_id), "registration", registration_id)
     return await view(pool, row, links)
 
 
-@router.post("/{registration_id}/cancel", response_model=RegistrationView, summary="Cancel (idempotent)")
+@router.post("/{registration_id}/cancel", response_model=RegistrationView, summary="Cancel (idempotent)",
+             responses=_BY_LINK)
 async def cancel_registration(registration_id: UUID, token: Token, pool: Pool, links: LinksDep) -> RegistrationView:
     _check_token(links, registration_id, token)
     row = await cancel(pool, registration_id, CancelledBy.registrant, links)

@@ -1,4 +1,9 @@
-"""Participant lists as files: CSV that Excel opens with umlauts intact, and XLSX (openpyxl)."""
+"""Participant lists as files: CSV that Excel opens with umlauts intact, and XLSX (openpyxl).
+
+Every value comes from a registrant, and staff open these files in Excel or LibreOffice: a value
+that a spreadsheet would read as a formula (`=HYPERLINK(...)`, `@SUM(...)`, `+1+cmd|...`) is
+written with a leading `'`, as OWASP advises against CSV injection, and XLSX cells are written as
+strings explicitly (openpyxl would otherwise store `=...` as a live formula)."""
 
 import csv
 import io
@@ -6,28 +11,39 @@ from collections.abc import Sequence
 
 import asyncpg
 from openpyxl import Workbook
+from openpyxl.cell.cell import TYPE_STRING
+
+from .pages import BERLIN
 
 COLUMNS = (
     ("Nachname", "last_name"), ("Vorname", "first_name"), ("Organisation", "organisation"),
     ("E-Mail", "email"), ("Telefon", "phone"), ("Sitzung", "session"), ("Status", "status"),
     ("Warteliste", "waitlist_position"), ("Angemeldet am", "registered_at"), ("Bemerkungen", "remarks"),
 )
+# What makes a spreadsheet read a cell as a formula (or, after a tab or carriage return, what Excel trims to one).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def as_rows(records: Sequence[asyncpg.Record], session_titles: dict, positions: dict) -> list[list]:
+def neutralised(value: object) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def as_rows(records: Sequence[asyncpg.Record], session_titles: dict, positions: dict) -> list[list[str]]:
     rows = []
     for r in records:
         values = {
             **dict(r),
             "session": session_titles.get(r["session_id"], str(r["session_id"])),
             "waitlist_position": positions.get(r["id"]),
-            "registered_at": r["created_at"].astimezone().strftime("%Y-%m-%d %H:%M"),
+            # The time of the people who read the list, not the server's.
+            "registered_at": r["created_at"].astimezone(BERLIN).strftime("%Y-%m-%d %H:%M"),
         }
-        rows.append([values.get(key) if values.get(key) is not None else "" for _, key in COLUMNS])
+        rows.append([neutralised(values.get(key)) for _, key in COLUMNS])
     return rows
 
 
-def to_csv(rows: list[list]) -> bytes:
+def to_csv(rows: list[list[str]]) -> bytes:
     buffer = io.StringIO()
     # Semicolons: what Excel expects for CSV in German locales.
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
@@ -37,13 +53,15 @@ def to_csv(rows: list[list]) -> bytes:
     return "\ufeff".encode() + buffer.getvalue().encode()
 
 
-def to_xlsx(rows: list[list]) -> bytes:
+def to_xlsx(rows: list[list[str]]) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Anmeldungen"
-    sheet.append([title for title, _ in COLUMNS])
-    for row in rows:
-        sheet.append(row)
+    for row_number, row in enumerate([[title for title, _ in COLUMNS], *rows], start=1):
+        for column_number, value in enumerate(row, start=1):
+            cell = sheet.cell(row=row_number, column=column_number, value=value)
+            # A string cell whatever the text: openpyxl infers a formula from a leading `=`.
+            cell.data_type = TYPE_STRING
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from treffpunkt_shared.catalog_copy import get_event, published_events
 from treffpunkt_shared.contracts.catalog import Event
 from treffpunkt_shared.contracts.registration import CancelledBy
-from treffpunkt_shared.errors import InvalidField, NotFound, Refused
+from treffpunkt_shared.errors import InvalidField, NotFound, Refused, TooManyRequests
 
 from ..adapters import repository
 from ..domain.commands import RegisterParticipant
@@ -29,6 +29,7 @@ from ..service_layer.views import view
 from ..settings import RegistrationSettings
 from ..texts import texts
 from .dependencies import LinksDep, Pool, Settings, Waiter
+from .limits import admit_registration
 
 BERLIN = ZoneInfo("Europe/Berlin")
 FORM_WAIT_SECONDS = 3.0
@@ -114,7 +115,9 @@ async def submit_registration(
         command = RegisterParticipant.model_validate(
             values | {"event_id": event_id, "session_id": session_id or None, "language": lang,
                       "phone": phone or None, "remarks": remarks or None, "consent": consent == "yes" or None})
-        registered = await register(pool, waiter, command, now=datetime.now(UTC), wait_seconds=FORM_WAIT_SECONDS)
+        now = datetime.now(UTC)
+        await admit_registration(request, command.email, now=now)
+        registered = await register(pool, waiter, command, now=now, wait_seconds=FORM_WAIT_SECONDS)
     except ValidationError as exc:
         errors = {str(error["loc"][0]): error["msg"] for error in exc.errors()}
         return await _form(request, pool, settings, event_id, lang, values=values, errors=errors, status_code=422)
@@ -122,8 +125,11 @@ async def submit_registration(
         return await _form(request, pool, settings, event_id, lang, values=values, errors={exc.field: exc.message},
                            status_code=exc.status_code)
     except Refused as exc:
-        return await _form(request, pool, settings, event_id, lang, values=values, message=exc.message,
+        page = await _form(request, pool, settings, event_id, lang, values=values, message=exc.message,
                            status_code=exc.status_code)
+        if isinstance(exc, TooManyRequests):
+            page.headers["Retry-After"] = str(exc.retry_after_seconds)
+        return page
     registration = await view(pool, registered.row, links)
     return _render(request, settings, "result.html", lang, status_code=201, registration=registration,
                    event=await get_event(pool, event_id), status_page=links.status_page(registration.id))

@@ -6,7 +6,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, Field
 
-from treffpunkt_shared.auth import Access, staff
+from treffpunkt_shared.auth import STAFF_REFUSALS, Access, staff
 from treffpunkt_shared.catalog_copy import get_event
 from treffpunkt_shared.contracts.registration import CancelledBy
 from treffpunkt_shared.errors import require_found
@@ -18,7 +18,8 @@ from ..service_layer.views import position_of
 from . import exports
 from .dependencies import LinksDep, Pool
 
-router = APIRouter(prefix="/api/staff", tags=["staff"])
+router = APIRouter(prefix="/api/staff", tags=["staff"], responses=STAFF_REFUSALS)
+_UNKNOWN_EVENT = {404: {"description": "No event with that id is known here."}}
 Reader = Annotated[str, Depends(staff(Access.read))]
 Writer = Annotated[str, Depends(staff(Access.write))]
 
@@ -55,7 +56,7 @@ async def _listing(pool, event_id: UUID, session_id: UUID | None, status: Status
 
 
 @router.get("/events/{event_id}/registrations", response_model=list[StaffRegistration],
-            summary="Registrations of an event, by session, optionally filtered")
+            summary="Registrations of an event, by session, optionally filtered", responses=_UNKNOWN_EVENT)
 async def list_registrations(
     event_id: UUID, pool: Pool, _: Reader,
     session_id: Annotated[UUID | None, Query(description="Only this session.")] = None,
@@ -67,7 +68,8 @@ async def list_registrations(
 
 @router.get("/events/{event_id}/registrations.{file_format}", summary="Participant list as CSV or XLSX",
             response_class=Response,
-            responses={200: {"content": {"text/csv": {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}})
+            responses={200: {"content": {"text/csv": {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}},
+                       **_UNKNOWN_EVENT})
 async def export_registrations(
     event_id: UUID, file_format: Literal["csv", "xlsx"], pool: Pool, _: Reader,
     session_id: Annotated[UUID | None, Query()] = None,
@@ -84,7 +86,8 @@ async def export_registrations(
 
 
 @router.post("/registrations/{registration_id}/cancel", response_model=StaffRegistration,
-             summary="Cancel a registration on the person's behalf (idempotent)")
+             summary="Cancel a registration on the person's behalf (idempotent)",
+             responses={404: {"description": "There is no registration with this id."}})
 async def staff_cancel(registration_id: UUID, pool: Pool, links: LinksDep, _: Writer) -> StaffRegistration:
     row = await cancel(pool, registration_id, CancelledBy.staff, links)
     return staff_view(row, await position_of(pool, row))

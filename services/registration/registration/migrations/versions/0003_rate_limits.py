@@ -1,0 +1,36 @@
+"""registration: rate limit counters (per client address, recipient address, machine client), machine clients' tokens
+
+Revision ID: 0003
+Revises: 0002
+"""
+
+from treffpunkt_shared.migrations import execute_script
+
+revision = "0003"
+down_revision = "0002"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    # `key` is a hash for addresses (no personal data kept), the token's name for machine clients.
+    execute_script("""
+    CREATE TABLE rate_limit (
+        key text NOT NULL,
+        window_start timestamptz NOT NULL,
+        hits integer NOT NULL,
+        CONSTRAINT rate_limit_pkey PRIMARY KEY (key, window_start)
+    );
+    -- Websites' servers that register people (not staff: their tokens read nothing), stored as hashes.
+    CREATE TABLE api_client (
+        id bigint GENERATED ALWAYS AS IDENTITY CONSTRAINT api_client_pkey PRIMARY KEY,
+        name text NOT NULL,
+        token_hash text NOT NULL CONSTRAINT api_client_token_hash_key UNIQUE,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        revoked_at timestamptz
+    );
+    """)
+
+
+def downgrade() -> None:
+    execute_script("DROP TABLE api_client; DROP TABLE rate_limit;")
