@@ -1,6 +1,8 @@
 """The command line every service has: `serve`, `migrate`, `create-token`, `revoke-token`.
 
-A service adds its own commands through `extra`.
+A service adds its own commands through `extra`. `--help` needs no settings. Without `DATABASE_URL` in
+the environment the commands use the database of a running `make dev`, which writes its address to
+`var/dev.env` (relative to the current directory: the repository's root).
 """
 
 import argparse
@@ -17,9 +19,10 @@ from fastapi import FastAPI
 from .auth import create_token, revoke_token
 from .db import connect, database_dsn
 from .logs import configure_logging
-from .settings import ServiceSettings
+from .settings import MissingSettings, ServiceSettings
 
 Command = Callable[[ServiceSettings, argparse.Namespace], Awaitable[int]]
+DEV_ENV_FILE = Path("var/dev.env")
 
 
 @dataclass(frozen=True)
@@ -31,14 +34,13 @@ class ExtraCommand:
 
 
 def run_cli(
-    settings_factory: Callable[[], ServiceSettings],
+    settings_class: type[ServiceSettings],
     app_factory: Callable[[ServiceSettings], FastAPI],
     migrations: Path,
     extra: tuple[ExtraCommand, ...] = (),
     argv: list[str] | None = None,
 ) -> int:
-    settings = settings_factory()
-    parser = argparse.ArgumentParser(prog=f"treffpunkt-{settings.service_name}")
+    parser = argparse.ArgumentParser(prog=f"treffpunkt-{settings_class.service_name}")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("serve", help="run the HTTP API, the Kafka consumers and the outbox relay")
     commands.add_parser("migrate", help="create the database if missing and upgrade its schema")
@@ -51,8 +53,15 @@ def run_cli(
         command.arguments(commands.add_parser(command.name, help=command.help))
     args = parser.parse_args(argv)
 
+    # The environment wins over the file (pydantic-settings reads a dotenv file after it).
+    settings = settings_class(_env_file=DEV_ENV_FILE)
     configure_logging(settings.service_name, settings.log_level)
     if args.command == "serve":
+        try:
+            settings.check_can_serve()
+        except MissingSettings as missing:
+            print(missing, file=sys.stderr)
+            return 2
         return _serve(settings, app_factory)
     if args.command == "migrate":
         from .migrations import migrate  # Alembic and SQLAlchemy load slowly; only this command needs them

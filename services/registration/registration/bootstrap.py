@@ -2,6 +2,7 @@
 pages and API, and the staff API."""
 
 from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from opentelemetry.trace import TracerProvider
 
@@ -14,6 +15,7 @@ from treffpunkt_shared.runtime import create_runtime
 
 from .adapters.decision_waiter import DecisionWaiter
 from .entrypoints import api, pages, staff_api
+from .entrypoints.errors import invalid_request
 from .links import Links
 from .service_layer.decisions import seat_decision_handler
 from .settings import RegistrationSettings
@@ -22,7 +24,7 @@ from .settings import RegistrationSettings
 def create_app(settings: RegistrationSettings | None = None, *, tracer_provider: TracerProvider | None = None) -> FastAPI:
     """`tracer_provider`: where spans go; by default as `settings` say (see `treffpunkt_shared.tracing`)."""
     settings = settings or RegistrationSettings()
-    runtime = create_runtime(settings, tracer_provider=tracer_provider)
+    runtime = create_runtime(settings, tracer_provider=tracer_provider)  # refuses to go on without the secret
     links = Links(settings.base_url, settings.signing_secret.get_secret_value())
     waiter = DecisionWaiter(runtime.dsn)
     runtime.consume(CATALOG_TOPIC, apply_catalog_events)
@@ -35,6 +37,7 @@ def create_app(settings: RegistrationSettings | None = None, *, tracer_provider:
     def configure(app: FastAPI) -> None:
         app.state.links = links
         app.state.waiter = waiter
+        app.add_exception_handler(RequestValidationError, invalid_request)
         app.add_middleware(
             CORSMiddleware, allow_origins=settings.cors_allowed_origins, allow_methods=["GET", "POST"],
             allow_headers=["Content-Type", "Idempotency-Key"],
