@@ -17,7 +17,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from .auth import create_token, revoke_token
-from .db import connect, database_dsn
+from .db import DATABASE_UNREACHABLE, connect, database_dsn
 from .logs import configure_logging
 from .settings import MissingSettings, ServiceSettings
 
@@ -63,6 +63,18 @@ def run_cli(
             print(missing, file=sys.stderr)
             return 2
         return _serve(settings, app_factory)
+    try:
+        return _run_command(settings, migrations, extra, args)
+    except (*DATABASE_UNREACHABLE, OSError) as error:  # OSError: no socket where the URL points
+        # Not the URL itself: it may hold a password.
+        print(f"treffpunkt-{settings.service_name}: cannot reach the database ({type(error).__name__}). Set "
+              f"DATABASE_URL (or {settings.model_config.get('env_prefix', '')}DATABASE_URL), or start `make dev` "
+              f"in this directory (it writes {DEV_ENV_FILE}).", file=sys.stderr)
+        return 1
+
+
+def _run_command(settings: ServiceSettings, migrations: Path, extra: tuple[ExtraCommand, ...],
+                 args: argparse.Namespace) -> int:
     if args.command == "migrate":
         from .migrations import migrate  # Alembic and SQLAlchemy load slowly; only this command needs them
 
