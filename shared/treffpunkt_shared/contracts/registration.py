@@ -30,6 +30,8 @@ _INVISIBLE = r"\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff"
 _LINE = rf"^[^\x00-\x1f\x7f{_INVISIBLE}]*$"
 _TEXT = rf"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f{_INVISIBLE}]*$"
 
+VISIBLE_LINE = _LINE
+"""The pattern of one line of visible characters (for other services' fields that reach people)."""
 PersonLine = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=_LINE)]
 """A name or an organisation: one visible line."""
 PersonText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000, pattern=_TEXT)]
