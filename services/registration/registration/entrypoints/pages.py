@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse
@@ -19,6 +18,7 @@ from treffpunkt_shared.catalog_copy import get_event, published_events
 from treffpunkt_shared.contracts.catalog import Event
 from treffpunkt_shared.contracts.registration import CancelledBy
 from treffpunkt_shared.errors import InvalidField, Refused
+from treffpunkt_shared.local_time import BERLIN
 
 from ..adapters import repository
 from ..domain.commands import RegisterParticipant
@@ -28,7 +28,6 @@ from ..service_layer.views import view
 from ..texts import supported, texts, validation_message
 from .dependencies import LinksDep, Pool, Waiter
 
-BERLIN = ZoneInfo("Europe/Berlin")
 FORM_WAIT_SECONDS = 3.0
 
 templates = Jinja2Templates(directory=Path(__file__).parent.parent / "templates")
