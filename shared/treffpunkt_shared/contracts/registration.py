@@ -37,8 +37,9 @@ PersonLine = Annotated[str, StringConstraints(strip_whitespace=True, min_length=
 PersonText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000, pattern=_TEXT)]
 """Free text of a person (remarks): lines of visible characters."""
 PhoneNumber = Annotated[str, StringConstraints(strip_whitespace=True, max_length=30,
-                                               pattern=r"^[0-9 +()/-]*[0-9][0-9 +()/-]*$")]
-"""A phone number as people write it: digits, spaces, `+`, `-`, `/` and parentheses."""
+                                               pattern=r"^([0-9 +()/-]*[0-9][0-9 +()/-]*)?$")]
+"""A phone number as people write it: digits, spaces, `+`, `-`, `/` and parentheses (or nothing, as web
+forms send an empty optional field)."""
 
 
 class Language(StrEnum):

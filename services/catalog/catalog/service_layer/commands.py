@@ -38,7 +38,8 @@ PersonName = Annotated[VisibleLine, Field(description="Full name as participants
 PersonRole = Annotated[VisibleLine | None, Field(description="Function, e.g. 'Referent Stadtplanung'.")]
 PersonEmail = Annotated[EmailStr, Field(description="Business email address; notices about registrations go there.",
                                         examples=["jonas.muster@stadt.example.de"])]
-PersonPhone = Annotated[PhoneNumber | None, Field(description="Business phone number.", examples=["+49 561 0000-202"])]
+PersonPhone = Annotated[Annotated[PhoneNumber, StringConstraints(min_length=1)] | None,
+                        Field(description="Business phone number.", examples=["+49 561 0000-202"])]
 
 ProgrammeTitle = Annotated[Line, Field(description="Title of the programme or measure.", examples=["Masterplan Industrie"])]
 ProgrammeDescription = Annotated[Text, Field(description="What it is about.")]
