@@ -1,6 +1,8 @@
 """The command line every service has: `serve`, `migrate`, `create-token`, `revoke-token`.
 
-A service adds its own commands through `extra`.
+A service adds its own commands through `extra`. `--help` needs no settings. Without `DATABASE_URL` in
+the environment the commands use the database of a running `make dev`, which writes its address to
+`var/dev.env` (relative to the current directory: the repository's root).
 """
 
 import argparse
@@ -15,12 +17,13 @@ import uvicorn
 from fastapi import FastAPI
 
 from .auth import create_token, revoke_token
-from .db import connect, database_dsn
+from .db import DATABASE_UNREACHABLE, connect, database_dsn
 from .http_server import server_config
 from .logs import configure_logging
-from .settings import ServiceSettings
+from .settings import MissingSettings, ServiceSettings
 
 Command = Callable[[ServiceSettings, argparse.Namespace], Awaitable[int]]
+DEV_ENV_FILE = Path("var/dev.env")
 
 
 @dataclass(frozen=True)
@@ -32,14 +35,13 @@ class ExtraCommand:
 
 
 def run_cli(
-    settings_factory: Callable[[], ServiceSettings],
+    settings_class: type[ServiceSettings],
     app_factory: Callable[[ServiceSettings], FastAPI],
     migrations: Path,
     extra: tuple[ExtraCommand, ...] = (),
     argv: list[str] | None = None,
 ) -> int:
-    settings = settings_factory()
-    parser = argparse.ArgumentParser(prog=f"treffpunkt-{settings.service_name}")
+    parser = argparse.ArgumentParser(prog=f"treffpunkt-{settings_class.service_name}")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("serve", help="run the HTTP API, the Kafka consumers and the outbox relay")
     commands.add_parser("migrate", help="create the database if missing and upgrade its schema")
@@ -52,9 +54,28 @@ def run_cli(
         command.arguments(commands.add_parser(command.name, help=command.help))
     args = parser.parse_args(argv)
 
+    # The environment wins over the file (pydantic-settings reads a dotenv file after it).
+    settings = settings_class(_env_file=DEV_ENV_FILE)
     configure_logging(settings.service_name, settings.log_level)
     if args.command == "serve":
+        try:
+            settings.check_can_serve()
+        except MissingSettings as missing:
+            print(missing, file=sys.stderr)
+            return 2
         return _serve(settings, app_factory)
+    try:
+        return _run_command(settings, migrations, extra, args)
+    except (*DATABASE_UNREACHABLE, OSError) as error:  # OSError: no socket where the URL points
+        # Not the URL itself: it may hold a password.
+        print(f"treffpunkt-{settings.service_name}: cannot reach the database ({type(error).__name__}). Set "
+              f"DATABASE_URL (or {settings.model_config.get('env_prefix', '')}DATABASE_URL), or start `make dev` "
+              f"in this directory (it writes {DEV_ENV_FILE}).", file=sys.stderr)
+        return 1
+
+
+def _run_command(settings: ServiceSettings, migrations: Path, extra: tuple[ExtraCommand, ...],
+                 args: argparse.Namespace) -> int:
     if args.command == "migrate":
         from .migrations import migrate  # Alembic and SQLAlchemy load slowly; only this command needs them
 

@@ -63,7 +63,7 @@ def _app(service: str) -> Any:
             return (init_settings,)
 
     required = {name: f"documentation-{name}-placeholder" for name, field in cls.model_fields.items()
-                if field.is_required()}
+                if field.is_required() or name in cls.required_to_serve}
     settings = Documented(**required, kafka_bootstrap_servers=_DOCUMENTED_BROKER)
     return importlib.import_module(f"{service}.bootstrap").create_app(settings)
 
@@ -129,7 +129,8 @@ def configuration_reference() -> str:
                   "| variable | also without prefix | default | meaning |", "|---|---|---|---|"]
         for name, field in cls.model_fields.items():
             unprefixed = f"`{name.upper()}`" if name in cls.shared_env_names else ""
-            lines.append(f"| `{prefix}{name.upper()}` | {unprefixed} | {_default(field)} | "
+            default = "(required to serve)" if name in cls.required_to_serve else _default(field)
+            lines.append(f"| `{prefix}{name.upper()}` | {unprefixed} | {default} | "
                          f"{_one_line(field.description or '')} |")
         lines.append("")
     return "\n".join(lines)

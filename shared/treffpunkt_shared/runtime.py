@@ -241,6 +241,7 @@ class Runtime:
 def create_runtime(settings: ServiceSettings, *, tracer_provider: TracerProvider | None = None) -> Runtime:
     """`tracer_provider`: where spans go (tests pass one that keeps them); by default an OTLP exporter
     when `otel_exporter_otlp_endpoint` is set, else none: tracing off."""
+    settings.check_can_serve()
     if settings.kafka_mock_broker:
         from .messaging import mock_broker_workarounds
 

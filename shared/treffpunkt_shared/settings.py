@@ -27,6 +27,10 @@ def _split_commas(value: Any) -> Any:
 CommaSeparated = Annotated[list[str], NoDecode, BeforeValidator(_split_commas)]
 
 
+class MissingSettings(ValueError):
+    """A setting that the command needs is not set."""
+
+
 class _UnprefixedSharedSource(EnvSettingsSource):
     """The plain environment, restricted to the fields a deployment shares between services."""
 
@@ -47,6 +51,9 @@ class ServiceSettings(BaseSettings):
          "kafka_mock_broker", "log_level", "otel_exporter_otlp_endpoint", "outbox_linger_ms"}
     )
     service_name: ClassVar[str]
+    # Settings without a default that only serving needs (a secret, say): the other commands (`migrate`,
+    # `create-token`, `--help`) run without them.
+    required_to_serve: ClassVar[tuple[str, ...]] = ()
 
     database_url: str = Field(
         "postgresql://postgres@localhost:5432/postgres",
@@ -116,6 +123,14 @@ class ServiceSettings(BaseSettings):
             dotenv_settings,
             file_secret_settings,
         )
+
+    def check_can_serve(self) -> None:
+        """MissingSettings naming the variables that serving needs and the environment does not set."""
+        missing = [name for name in self.required_to_serve if getattr(self, name) is None]
+        if missing:
+            prefix = self.model_config.get("env_prefix", "")
+            raise MissingSettings(f"{self.service_name} cannot serve without "
+                                  f"{', '.join(prefix + name.upper() for name in missing)} (see docs/configuration.md)")
 
     @property
     def database(self) -> str:

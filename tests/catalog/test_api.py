@@ -246,6 +246,14 @@ async def test_wrong_input_is_refused_naming_the_field_and_nothing_is_stored(cat
                                                        "email": "kein-at-zeichen"})) == [["body", "email"]]
     assert error_fields(await post("organisations", {"name": "Firma", "kind": "company", "webseite": "x"})) == [
         ["body", "webseite"]]
+    # What reaches the registrants' emails and the To: of the notices: visible names, phone numbers only.
+    for trick in ("\u202e", "\u2067", "\u200f", "\u200b", "\ufeff"):
+        assert error_fields(await post("contact-persons", {"organisation_id": chamber["id"], "name": f"Kai{trick} Probe",
+                                                           "email": "kai.probe@example.org"})) == [["body", "name"]]
+        assert error_fields(await post("organisations", {"name": f"Firma{trick}", "kind": "company"})) == [["body", "name"]]
+    assert error_fields(await post("contact-persons", {"organisation_id": chamber["id"], "name": "Kai Probe",
+                                                       "email": "kai.probe@example.org", "phone": "<i>1</i>"})) == [
+        ["body", "phone"]]
     assert (await client.post("/api/staff/organisations", content=b"{kaputt", headers=staff)).status_code == 422
 
     event = await created(client, staff, "events", event_body())

@@ -74,3 +74,22 @@ def test_make_dev_serves_the_demo_and_stops_cleanly_on_ctrl_c(dev_stack, tmp_pat
     time.sleep(0.5)
     assert [p.pid for p in descendants if p.is_running() and p.status() != psutil.STATUS_ZOMBIE] == []
     assert [p.pid for p in postgres if p.is_running() and p.status() != psutil.STATUS_ZOMBIE] == []
+
+
+def test_the_readmes_create_token_finds_the_database_of_make_dev(dev_stack, tmp_path):
+    process, ports, _ = dev_stack
+    env = {k: v for k, v in os.environ.items() if "DATABASE_URL" not in k}
+
+    created = subprocess.run([sys.executable, "-m", "catalog", "create-token", "readme-newcomer"], env=env,
+                             cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    token = created.stdout.strip()
+    request = urllib.request.Request(f"http://127.0.0.1:{ports['CATALOG_HTTP_PORT']}/api/staff/organisations",
+                                     headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request, timeout=5) as response:
+        staff_status = response.status
+
+    assert created.returncode == 0, created.stderr
+    assert token.startswith("tpk_") and staff_status == 200
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=60) == 0
+    assert not (tmp_path / "var" / "dev.env").exists()  # a stopped stack is not pretended

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from notification.domain.model import BERLIN
 from treffpunkt_devstack.mailbox import Mailbox
+from treffpunkt_shared.local_time import BERLIN
 
 from ..services import RunningService
 

@@ -9,11 +9,11 @@ from uuid import UUID, uuid4
 import icalendar
 from aiokafka import AIOKafkaProducer
 
-from notification.domain.model import BERLIN
+from treffpunkt_devstack.mailbox import ReceivedMessage
 from treffpunkt_shared.contracts.catalog import CATALOG_TOPIC, ContactPerson, Event, EventSaved, EventStatus, Session
 from treffpunkt_shared.contracts.envelope import Envelope, EventPayload
 from treffpunkt_shared.contracts.registration import REGISTRATION_TOPIC, Language, Participant, Registration
-from treffpunkt_devstack.mailbox import ReceivedMessage
+from treffpunkt_shared.local_time import BERLIN
 
 from ..services import RunningService
 from ..waiting import wait_until

@@ -3,9 +3,9 @@
 import re
 from datetime import datetime
 
-from notification.domain.model import BERLIN
 from treffpunkt_shared.contracts.delivery import DELIVERY_TOPIC, EmailSent
 from treffpunkt_shared.contracts.registration import RegistrationConfirmed
+from treffpunkt_shared.local_time import BERLIN
 
 from .scenario import (
     CHAMBER_CONTACT,

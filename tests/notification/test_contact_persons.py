@@ -3,8 +3,8 @@
 import asyncio
 from datetime import datetime
 
-from notification.domain.model import BERLIN
 from treffpunkt_shared.contracts.registration import RegistrationConfirmed, RegistrationWaitlisted
+from treffpunkt_shared.local_time import BERLIN
 
 from .scenario import (
     CHAMBER_CONTACT,

@@ -4,7 +4,6 @@ entry of those with a seat is removed or updated."""
 import asyncio
 from datetime import datetime
 
-from notification.domain.model import BERLIN
 from treffpunkt_shared.contracts.catalog import EventStatus
 from treffpunkt_shared.contracts.registration import (
     CancelledBy,
@@ -15,6 +14,7 @@ from treffpunkt_shared.contracts.registration import (
     RegistrationWaitlisted,
 )
 from treffpunkt_shared.contracts.seats import RejectionReason
+from treffpunkt_shared.local_time import BERLIN
 
 from .scenario import EVENT, TITLE, calendar_of, publish_event, publish_registration_events, registration, to
 

@@ -5,9 +5,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from notification.domain.event_changes import what_changed
-from notification.domain.model import BERLIN, message_id
+from notification.domain.model import message_id
 from notification.domain.schedule import digest_day, notice_due
 from treffpunkt_shared.contracts.catalog import EventStatus
+from treffpunkt_shared.local_time import BERLIN
 
 from .scenario import EVENT
 

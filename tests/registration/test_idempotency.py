@@ -3,6 +3,8 @@ answer is the first one."""
 
 import asyncio
 
+from registration.texts import TEXTS
+
 
 async def test_requests_with_one_key_at_the_same_time_register_once(saga):
     event = await saga.create_event([(5, 0)])
@@ -31,4 +33,4 @@ async def test_a_repeated_request_gets_the_first_answer_after_the_event_has_clos
 
     assert first.status_code == 201
     assert (repeated.status_code, repeated.json()) == (201, first.json())
-    assert other.status_code == 409 and "closed" in other.json()["detail"]
+    assert other.status_code == 409 and other.json()["detail"] == TEXTS["de"]["refused.closed"]

@@ -22,6 +22,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from treffpunkt_shared.cli import DEV_ENV_FILE
 from treffpunkt_shared.topics import all_topics
 
 SERVICES = (("registration", 8000), ("catalog", 8001), ("notification", 8002))
@@ -60,6 +61,7 @@ class DevStack:
         # One minute rather than production's five, so that trying it out shows the contact persons' notice soon.
         self.env.setdefault("NOTIFICATION_COALESCING_WINDOW_SECONDS", "60")
         self._start_postgres()
+        self._write_cli_env()
         self._start_kafka()
         await self._start_mailbox()
         await asyncio.gather(*(self._run(name, "migrate") for name, _ in SERVICES))
@@ -88,6 +90,14 @@ class DevStack:
         self._postgres = EmbeddedPostgres(self.var / "postgres")
         self.env["DATABASE_URL"] = self._postgres.url
         self.notes.append(f"PostgreSQL 16 (embedded): data in {self.var / 'postgres'}")
+
+    def _write_cli_env(self) -> None:
+        """Where the services' command line finds the database while this runs (`python -m catalog
+        create-token NAME` without a DATABASE_URL): read by `treffpunkt_shared.cli`, removed on stop."""
+        lines = [f"{name.upper()}_DATABASE_URL='{self.env['DATABASE_URL']}'" for name, _ in SERVICES]
+        path = self.root / DEV_ENV_FILE
+        path.write_text("\n".join(lines) + "\n")
+        path.chmod(0o600)
 
     def _start_kafka(self) -> None:
         if "KAFKA_BOOTSTRAP_SERVERS" in self.env:
@@ -212,6 +222,7 @@ class DevStack:
             await self._mailbox.stop()
         if self._kafka is not None:
             self._kafka.stop()
+        (self.root / DEV_ENV_FILE).unlink(missing_ok=True)
         if self._postgres is not None:
             self._postgres.stop()
 

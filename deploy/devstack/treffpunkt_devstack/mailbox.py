@@ -26,7 +26,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 import uvicorn
 from aiosmtpd.smtp import SMTP, Envelope, Session
@@ -34,13 +33,14 @@ from fastapi import FastAPI, HTTPException
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader
 
+from treffpunkt_shared.local_time import BERLIN
+
 from .server import InProcessServer
 
 # Named explicitly so `python -m` logs under the module name, not "__main__".
 log = logging.getLogger("treffpunkt_devstack.mailbox")
 
 SIZE_LIMIT = 25 * 1024 * 1024
-BERLIN = ZoneInfo("Europe/Berlin")
 _TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
     autoescape=True,

@@ -4,6 +4,7 @@ pages and API, and the staff API."""
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from opentelemetry.trace import TracerProvider
@@ -18,6 +19,7 @@ from treffpunkt_shared.runtime import create_runtime
 from .adapters.decision_waiter import DecisionWaiter
 from .adapters.rate_limits import purge_expired
 from .entrypoints import api, calendar_feeds, pages, staff_api
+from .entrypoints.errors import invalid_request
 from .links import Links
 from .service_layer.decisions import seat_decision_handler
 from .settings import RegistrationSettings
@@ -26,7 +28,7 @@ from .settings import RegistrationSettings
 def create_app(settings: RegistrationSettings | None = None, *, tracer_provider: TracerProvider | None = None) -> FastAPI:
     """`tracer_provider`: where spans go; by default as `settings` say (see `treffpunkt_shared.tracing`)."""
     settings = settings or RegistrationSettings()
-    runtime = create_runtime(settings, tracer_provider=tracer_provider)
+    runtime = create_runtime(settings, tracer_provider=tracer_provider)  # refuses to go on without the secret
     links = Links(settings.base_url, settings.signing_secret.get_secret_value())
     waiter = DecisionWaiter(runtime.dsn)
     runtime.consume(CATALOG_TOPIC, apply_catalog_events)
@@ -40,6 +42,7 @@ def create_app(settings: RegistrationSettings | None = None, *, tracer_provider:
     def configure(app: FastAPI) -> None:
         app.state.links = links
         app.state.waiter = waiter
+        app.add_exception_handler(RequestValidationError, invalid_request)
         app.add_middleware(
             CORSMiddleware, allow_origins=settings.cors_allowed_origins, allow_methods=["GET", "POST"],
             allow_headers=["Content-Type", "Idempotency-Key"],

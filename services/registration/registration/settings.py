@@ -23,11 +23,13 @@ EmbedOrigins = Annotated[CommaSeparated, AfterValidator(_origins)]
 class RegistrationSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="REGISTRATION_", extra="ignore", case_sensitive=False)
     service_name: ClassVar[str] = "registration"
+    required_to_serve: ClassVar[tuple[str, ...]] = ("signing_secret",)
 
     http_port: int = Field(8000, description="Port of the HTTP server.")
-    signing_secret: SecretStr = Field(
-        description="Secret that signs the registrants' status and cancel links. Required; the same on "
-        "every replica; changing it invalidates the links already sent.",
+    signing_secret: SecretStr | None = Field(
+        None, description="Secret that signs the registrants' status and cancel links (at least 16 characters). "
+        "Required to serve (the other commands run without it); the same on every replica; changing it "
+        "invalidates the links already sent.",
         min_length=16,
     )
     cors_allowed_origins: CommaSeparated = Field(

@@ -1,4 +1,11 @@
-"""The public pages' words, German first. Two languages and a few dozen phrases: a table is enough."""
+"""The words people read from this service, German first: the pages, the reasons a request is
+refused and what is wrong with a field (`error.<field>.<type>`, else `error.<type>`, pydantic's error
+types), for the pages and the JSON API alike. Two languages and some dozen phrases: a table is enough."""
+
+from collections.abc import Mapping
+from typing import Any
+
+LANGUAGES = ("de", "en")
 
 TEXTS: dict[str, dict[str, str]] = {
     "de": {
@@ -79,6 +86,47 @@ TEXTS: dict[str, dict[str, str]] = {
         "a11y_enforcement": "Erhalten Sie auf Ihre Rückmeldung keine zufriedenstellende Antwort, können Sie sich an "
                             "die Schlichtungsstelle wenden. Das Verfahren ist kostenlos; Sie brauchen keinen "
                             "Rechtsbeistand.",
+        "no_such_event": "Diese Veranstaltung gibt es nicht oder sie ist nicht zur Anmeldung ausgeschrieben.",
+        "refused.no_event": "Es gibt keine Veranstaltung mit dieser ID, für die man sich anmelden kann.",
+        "refused.other_session": "Dieses Themenforum gehört nicht zu der Veranstaltung.",
+        "refused.event_cancelled": "Die Veranstaltung wurde abgesagt.",
+        "refused.closed": "Die Anmeldung zu dieser Veranstaltung ist geschlossen.",
+        "refused.deadline_passed": "Der Anmeldeschluss für diese Veranstaltung ist vorbei.",
+        "refused.already_registered": "Diese E-Mail-Adresse ist für diese Veranstaltung bereits angemeldet. In der "
+                                      "Bestätigungsmail an diese Adresse stehen die Links, um die Anmeldung anzusehen "
+                                      "oder zu stornieren.",
+        "refused.idempotency_key_reused": "Dieser Idempotency-Key wurde schon für eine andere Anfrage verwendet.",
+        "refused.unknown_registration": "Diese Anmeldung gibt es nicht.",
+        "error": "Dieser Wert ist ungültig.",
+        "error.missing": "Bitte füllen Sie dieses Feld aus.",
+        "error.string_too_short": "Bitte füllen Sie dieses Feld aus.",
+        "error.string_too_long": "Bitte höchstens {max_length} Zeichen.",
+        "error.string_pattern_mismatch": "Bitte ohne Steuerzeichen und ohne unsichtbare Zeichen (wie Zeichen für die "
+                                         "Textrichtung oder Zeichen ohne Breite).",
+        "error.string_type": "Bitte als Text angeben.",
+        "error.string_unicode": "Bitte als gültigen Unicode-Text angeben.",
+        "error.uuid_parsing": "Das ist keine gültige ID.",
+        "error.uuid_type": "Das ist keine gültige ID.",
+        "error.extra_forbidden": "Dieses Feld gibt es nicht.",
+        "error.json_invalid": "Der Inhalt ist kein gültiges JSON.",
+        "error.model_attributes_type": "Erwartet wird ein JSON-Objekt mit den Angaben zur Anmeldung.",
+        "error.dict_type": "Erwartet wird ein JSON-Objekt mit den Angaben zur Anmeldung.",
+        "error.float_parsing": "Bitte eine Zahl angeben.",
+        "error.float_type": "Bitte eine Zahl angeben.",
+        "error.finite_number": "Bitte eine endliche Zahl angeben.",
+        "error.greater_than_equal": "Bitte mindestens {ge} angeben.",
+        "error.bool_type": "Bitte true oder false angeben.",
+        "error.bool_parsing": "Bitte true oder false angeben.",
+        "error.email.value_error": "Bitte geben Sie eine gültige E-Mail-Adresse an.",
+        "error.phone.string_pattern_mismatch": "Bitte nur eine Telefonnummer: Ziffern, Leerzeichen und + - / ( ).",
+        "error.session_id.missing": "Bitte wählen Sie ein Themenforum.",
+        "error.session_id.uuid_parsing": "Bitte wählen Sie ein Themenforum.",
+        "error.language.enum": "Bitte de oder en angeben.",
+        "error.consent.missing": "Bitte stimmen Sie der Verarbeitung Ihrer Angaben zu; ohne Einwilligung ist keine "
+                                 "Anmeldung möglich.",
+        "error.consent.literal_error": "Bitte stimmen Sie der Verarbeitung Ihrer Angaben zu; ohne Einwilligung ist "
+                                       "keine Anmeldung möglich.",
+        "error.consent.bool_type": "Die Einwilligung ist der JSON-Wert true (nicht 1 und nicht \"true\").",
     },
     "en": {
         "events": "Events",
@@ -157,9 +205,85 @@ TEXTS: dict[str, dict[str, str]] = {
         "a11y_enforcement_heading": "Enforcement procedure",
         "a11y_enforcement": "If you do not receive a satisfactory answer to your feedback, you can turn to the "
                             "conciliation body. The procedure is free of charge; you need no legal counsel.",
+        "no_such_event": "This event does not exist or is not open for registration.",
+        "refused.no_event": "There is no event with this id open for registration.",
+        "refused.other_session": "This session does not belong to the event.",
+        "refused.event_cancelled": "The event has been cancelled.",
+        "refused.closed": "Registration for this event is closed.",
+        "refused.deadline_passed": "The registration deadline for this event has passed.",
+        "refused.already_registered": "This email address is already registered for this event. The confirmation "
+                                      "email sent to it holds the links to see or cancel that registration.",
+        "refused.idempotency_key_reused": "This Idempotency-Key was used for a different request.",
+        "refused.unknown_registration": "There is no such registration.",
+        "error": "This value is not valid.",
+        "error.missing": "Please fill in this field.",
+        "error.string_too_short": "Please fill in this field.",
+        "error.string_too_long": "Please use at most {max_length} characters.",
+        "error.string_pattern_mismatch": "Please leave out control characters and invisible characters (such as "
+                                         "text direction marks or zero-width characters).",
+        "error.string_type": "Please give this as text.",
+        "error.string_unicode": "Please give this as valid Unicode text.",
+        "error.uuid_parsing": "This is not a valid id.",
+        "error.uuid_type": "This is not a valid id.",
+        "error.extra_forbidden": "There is no such field.",
+        "error.json_invalid": "The body is not valid JSON.",
+        "error.model_attributes_type": "Expected a JSON object with the registration's details.",
+        "error.dict_type": "Expected a JSON object with the registration's details.",
+        "error.float_parsing": "Please give a number.",
+        "error.float_type": "Please give a number.",
+        "error.finite_number": "Please give a finite number.",
+        "error.greater_than_equal": "Please give at least {ge}.",
+        "error.bool_type": "Please give true or false.",
+        "error.bool_parsing": "Please give true or false.",
+        "error.email.value_error": "Please enter a valid email address.",
+        "error.phone.string_pattern_mismatch": "Please enter a phone number only: digits, spaces and + - / ( ).",
+        "error.session_id.missing": "Please choose a session.",
+        "error.session_id.uuid_parsing": "Please choose a session.",
+        "error.language.enum": "Please give de or en.",
+        "error.consent.missing": "Please agree to the processing of your details; registration is not possible "
+                                 "without it.",
+        "error.consent.literal_error": "Please agree to the processing of your details; registration is not "
+                                       "possible without it.",
+        "error.consent.bool_type": "Consent is the JSON value true (not 1, not \"true\").",
     },
 }
 
 
 def texts(lang: str | None) -> dict[str, str]:
+    """The words in `lang`; German for a language we do not speak (a page's `?lang=fr`, say)."""
     return TEXTS.get(lang or "de", TEXTS["de"])
+
+
+def supported(lang: str | None) -> str:
+    """`lang` if we speak it, else German."""
+    return lang if lang in LANGUAGES else "de"
+
+
+def accepted_language(header: str | None) -> str:
+    """The language an `Accept-Language` header prefers among ours (`en-GB;q=0.9, de;q=0.8`), else German."""
+    preferences = []
+    for position, item in enumerate((header or "").split(",")):
+        tag, _, parameters = item.strip().partition(";")
+        weight = 1.0
+        if parameters.strip().startswith("q="):
+            try:
+                weight = float(parameters.strip()[2:])
+            except ValueError:
+                continue
+        language = tag.strip().split("-")[0].lower()
+        if language in LANGUAGES and weight > 0:
+            preferences.append((-weight, position, language))
+    return min(preferences)[2] if preferences else "de"
+
+
+def validation_message(lang: str, error: Mapping[str, Any], field: str | int | None) -> str:
+    """What is wrong with `field`, for a person: one of pydantic's errors in `lang`. Never pydantic's own
+    English text, and never the input (which may be large, or personal)."""
+    words = texts(lang)
+    kind = error.get("type", "")
+    template = words.get(f"error.{field}.{kind}") or words.get(f"error.{kind}") or words["error"]
+    context = error.get("ctx") or {}
+    try:
+        return template.format(**context)
+    except (KeyError, IndexError, ValueError):
+        return words["error"]

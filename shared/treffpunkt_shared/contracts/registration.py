@@ -7,10 +7,10 @@ registration service owns the participants' data: this topic has a bounded reten
 
 from datetime import datetime
 from enum import StrEnum
-from typing import ClassVar
+from typing import Annotated, ClassVar
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from .envelope import EventPayload, registry
 from .seats import RejectionReason
@@ -20,6 +20,26 @@ REGISTRATION_TOPIC = "registration.registration.v1"
 _REGISTRATION_ID = "0b6b4c52-93cb-4f0e-8d55-3c2b0a6f7d21"
 _EVENT_ID = "3a4b5c6d-7e8f-4a1b-9c2d-3e4f5a6b7c01"
 _SESSION_ID = "1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a01"
+
+
+# What a person types reaches emails (and their To: display name), the contact persons' notices and the
+# staff's exports. Control characters break those (XLSX refuses them); bidi controls (U+200E/F,
+# U+202A-202E, U+2066-2069) and zero-width characters (U+200B-200D, U+2060, U+FEFF) are invisible and
+# make a name read differently from what it is ("Trojan Source"). Remarks may have line breaks and tabs.
+_INVISIBLE = r"\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff"
+_LINE = rf"^[^\x00-\x1f\x7f{_INVISIBLE}]*$"
+_TEXT = rf"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f{_INVISIBLE}]*$"
+
+VISIBLE_LINE = _LINE
+"""The pattern of one line of visible characters (for other services' fields that reach people)."""
+PersonLine = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=_LINE)]
+"""A name or an organisation: one visible line."""
+PersonText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000, pattern=_TEXT)]
+"""Free text of a person (remarks): lines of visible characters."""
+PhoneNumber = Annotated[str, StringConstraints(strip_whitespace=True, max_length=30,
+                                               pattern=r"^([0-9 +()/-]*[0-9][0-9 +()/-]*)?$")]
+"""A phone number as people write it: digits, spaces, `+`, `-`, `/` and parentheses (or nothing, as web
+forms send an empty optional field)."""
 
 
 class Language(StrEnum):

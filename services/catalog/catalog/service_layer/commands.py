@@ -10,6 +10,7 @@ from uuid import UUID
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
 from treffpunkt_shared.contracts.catalog import OrganisationKind
+from treffpunkt_shared.contracts.registration import VISIBLE_LINE, PhoneNumber
 
 
 def _no_nul(text: str) -> str:
@@ -22,20 +23,23 @@ def _no_nul(text: str) -> str:
 Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), AfterValidator(_no_nul)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000), AfterValidator(_no_nul)]
 Website = Annotated[Line, StringConstraints(pattern=r"^https?://\S+$")]
+# What reaches the registrants' emails and the To: of the contact persons' notices: no invisible characters.
+VisibleLine = Annotated[Line, StringConstraints(pattern=VISIBLE_LINE)]
 SeatCount = Annotated[int, Field(ge=0, le=100_000)]
 
-OrganisationName = Annotated[Line, Field(description="Full name, e.g. a chamber or a city office.",
+OrganisationName = Annotated[VisibleLine, Field(description="Full name, e.g. a chamber or a city office.",
                                          examples=["Handwerkskammer Musterstadt"])]
 OrganisationKindField = Annotated[OrganisationKind, Field(description="What kind of organisation it is.")]
 OrganisationWebsite = Annotated[Website | None, Field(description="Public website (http or https).",
                                                       examples=["https://hwk.example.org"])]
 
 OrganisationId = Annotated[UUID, Field(description="The organisation the person works for.")]
-PersonName = Annotated[Line, Field(description="Full name as participants see it.", examples=["Jonas Muster"])]
-PersonRole = Annotated[Line | None, Field(description="Function, e.g. 'Referent Stadtplanung'.")]
+PersonName = Annotated[VisibleLine, Field(description="Full name as participants see it.", examples=["Jonas Muster"])]
+PersonRole = Annotated[VisibleLine | None, Field(description="Function, e.g. 'Referent Stadtplanung'.")]
 PersonEmail = Annotated[EmailStr, Field(description="Business email address; notices about registrations go there.",
                                         examples=["jonas.muster@stadt.example.de"])]
-PersonPhone = Annotated[Line | None, Field(description="Business phone number.", examples=["+49 561 0000-202"])]
+PersonPhone = Annotated[Annotated[PhoneNumber, StringConstraints(min_length=1)] | None,
+                        Field(description="Business phone number.", examples=["+49 561 0000-202"])]
 
 ProgrammeTitle = Annotated[Line, Field(description="Title of the programme or measure.", examples=["Masterplan Industrie"])]
 ProgrammeDescription = Annotated[Text, Field(description="What it is about.")]

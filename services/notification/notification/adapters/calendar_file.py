@@ -14,8 +14,9 @@ from icalendar import Calendar, Timezone, vCalAddress
 from icalendar import Event as CalendarEvent
 
 from treffpunkt_shared.contracts.catalog import Event, Session
+from treffpunkt_shared.local_time import BERLIN
 
-from ..domain.model import BERLIN, CalendarMethod
+from ..domain.model import CalendarMethod
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 
 from treffpunkt_shared.contracts.delivery import EmailKind
 from treffpunkt_shared.contracts.registration import Language
-
-from ..domain.model import BERLIN
+from treffpunkt_shared.local_time import BERLIN
 
 BUILT_IN = Path(__file__).parent.parent / "templates"
 

@@ -5,12 +5,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from treffpunkt_shared.contracts.delivery import EmailKind
 from treffpunkt_shared.contracts.registration import Language
-
-BERLIN = ZoneInfo("Europe/Berlin")
 
 
 class RegistrationStatus(StrEnum):

@@ -8,7 +8,7 @@ digest missed (the service was down at that hour) goes out as soon as it can.
 
 from datetime import date, datetime, time, timedelta
 
-from .model import BERLIN
+from treffpunkt_shared.local_time import BERLIN
 
 
 def notice_due(first_noticed_at: datetime, now: datetime, window: timedelta) -> bool:

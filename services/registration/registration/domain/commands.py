@@ -1,17 +1,20 @@
 """What a registrant asks for (the API's and the form's request, checked for shape)."""
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, EmailStr, Field
+from pydantic_core import PydanticCustomError
 
-from treffpunkt_shared.contracts.registration import Language
+from treffpunkt_shared.contracts.registration import Language, PersonLine, PersonText, PhoneNumber
 
-# No control characters: they end up in lists, exports and emails, where they break things (XLSX
-# refuses them) and are never what the person meant; remarks may have line breaks and tabs.
-_LINE = r"^[^\x00-\x1f\x7f]*$"
-_TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=_LINE)]
+
+def _only_true_itself(value: Any) -> Any:
+    # Consent is given by the JSON value true; 1 or "true" would pass pydantic's lax Literal[True]
+    # (1 == True), or look like consent a client never meant to give. (null is no consent, like false.)
+    if value is not None and not isinstance(value, bool):
+        raise PydanticCustomError("bool_type", "Input should be a valid boolean")
+    return value
 
 
 class RegisterParticipant(BaseModel):
@@ -25,13 +28,12 @@ class RegisterParticipant(BaseModel):
 
     event_id: UUID = Field(description="The event to register for.")
     session_id: UUID = Field(description="One of the event's parallel sessions.")
-    first_name: Name = Field(description="Given name.")
-    last_name: Name = Field(description="Family name.")
+    first_name: PersonLine = Field(description="Given name.")
+    last_name: PersonLine = Field(description="Family name.")
     email: EmailStr = Field(description="Where the confirmation and the links go.")
-    organisation: Name = Field(description="Company or institution.")
-    phone: Annotated[str, StringConstraints(strip_whitespace=True, max_length=50, pattern=_LINE)] | None = Field(
-        None, description="Phone number (optional).")
-    remarks: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000, pattern=_TEXT)] | None = Field(
-        None, description="Remarks for the organisers (optional).")
-    language: Language = Field(Language.de, description="Language of the emails: de or en.")
-    consent: Literal[True] = Field(description="Consent to the processing of the data for this event; must be true.")
+    organisation: PersonLine = Field(description="Company or institution.")
+    phone: PhoneNumber | None = Field(None, description="Phone number (optional): digits, spaces, + - / ( ).")
+    remarks: PersonText | None = Field(None, description="Remarks for the organisers (optional).")
+    language: Language = Field(Language.de, description="Language of the emails and of the answers: de or en.")
+    consent: Annotated[Literal[True], BeforeValidator(_only_true_itself)] = Field(
+        description="Consent to the processing of the data for this event: the JSON value true.")

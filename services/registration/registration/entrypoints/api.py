@@ -7,14 +7,14 @@ from uuid import UUID
 from fastapi import APIRouter, Header, HTTPException, Query, Request, Response, status
 
 from treffpunkt_shared.contracts.registration import CancelledBy
-from treffpunkt_shared.errors import require_found
 
 from ..adapters import repository
 from ..domain.commands import RegisterParticipant
 from ..service_layer.cancel import cancel
 from ..service_layer.register import is_final, register
 from ..service_layer.views import RegistrationView, view
-from .dependencies import LinksDep, Pool, Settings, Waiter
+from ..texts import texts
+from .dependencies import AnswerLanguage, LinksDep, Pool, Settings, Waiter
 from .limits import admit_registration
 
 router = APIRouter(prefix="/api/registrations", tags=["registrations"])
@@ -37,7 +37,8 @@ _BY_LINK = {
         401: {"description": "A client token was sent (`Authorization: Bearer`) that is unknown or revoked."},
         409: {"description": "Already registered with this email for the event, or registration closed."},
         410: {"description": "The deadline has passed or the event was cancelled."},
-        422: {"description": "Invalid data; `detail[].loc` names the field."},
+        422: {"description": "Invalid data; `detail[].loc` names the field. Messages are in the body's `language`, "
+                             "else as `Accept-Language` asks (de or en), else German."},
         429: {"description": "A rate limit is reached (per client address or token, per email address); "
                              "`Retry-After` says when to try again."},
     },
@@ -66,20 +67,24 @@ async def post_registration(
 
 @router.get("/{registration_id}", response_model=RegistrationView, summary="The registration's current status",
             responses=_BY_LINK)
-async def get_registration(registration_id: UUID, token: Token, pool: Pool, links: LinksDep) -> RegistrationView:
-    _check_token(links, registration_id, token)
-    row = require_found(await repository.get(pool, registration_id), "registration", registration_id)
+async def get_registration(registration_id: UUID, token: Token, pool: Pool, links: LinksDep,
+                           language: AnswerLanguage) -> RegistrationView:
+    _check_token(links, registration_id, token, language)
+    row = await repository.get(pool, registration_id)
+    if row is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, texts(language)["refused.unknown_registration"])
     return await view(pool, row, links)
 
 
 @router.post("/{registration_id}/cancel", response_model=RegistrationView, summary="Cancel (idempotent)",
              responses=_BY_LINK)
-async def cancel_registration(registration_id: UUID, token: Token, pool: Pool, links: LinksDep) -> RegistrationView:
-    _check_token(links, registration_id, token)
+async def cancel_registration(registration_id: UUID, token: Token, pool: Pool, links: LinksDep,
+                              language: AnswerLanguage) -> RegistrationView:
+    _check_token(links, registration_id, token, language)
     row = await cancel(pool, registration_id, CancelledBy.registrant, links)
     return await view(pool, row, links)
 
 
-def _check_token(links: LinksDep, registration_id: UUID, token: str) -> None:
+def _check_token(links: LinksDep, registration_id: UUID, token: str, language: str) -> None:
     if not links.is_valid(registration_id, token):
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "This link is not valid for this registration.")
+        raise HTTPException(status.HTTP_403_FORBIDDEN, texts(language)["invalid_link"])

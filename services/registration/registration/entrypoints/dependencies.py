@@ -4,11 +4,12 @@ thread pool, and that hand-off costs more than the lookup."""
 from typing import Annotated
 
 import asyncpg
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 
 from ..adapters.decision_waiter import DecisionWaiter
 from ..links import Links
 from ..settings import RegistrationSettings
+from ..texts import accepted_language
 
 
 async def _pool(request: Request) -> asyncpg.Pool:
@@ -27,7 +28,13 @@ async def _settings(request: Request) -> RegistrationSettings:
     return request.app.state.runtime.settings
 
 
+async def _answer_language(accept_language: Annotated[str | None, Header(
+        description="The language of error messages (de or en; German if neither is accepted).")] = None) -> str:
+    return accepted_language(accept_language)
+
+
 Pool = Annotated[asyncpg.Pool, Depends(_pool)]
 LinksDep = Annotated[Links, Depends(_links)]
 Waiter = Annotated[DecisionWaiter, Depends(_waiter)]
 Settings = Annotated[RegistrationSettings, Depends(_settings)]
+AnswerLanguage = Annotated[str, Depends(_answer_language)]

@@ -2,16 +2,16 @@
 accessibility statement.
 
 Plain HTML forms: they work without JavaScript and by keyboard alone; styles come from one static
-file (no inline styles or scripts). German by default, English with `?lang=en`.
+file (no inline styles or scripts). German by default (also for a language we do not speak), English
+with `?lang=en`; what is wrong with the input in the page's language.
 """
 
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
@@ -19,7 +19,8 @@ from pydantic import ValidationError
 from treffpunkt_shared.catalog_copy import get_event, published_events
 from treffpunkt_shared.contracts.catalog import Event
 from treffpunkt_shared.contracts.registration import CancelledBy
-from treffpunkt_shared.errors import InvalidField, NotFound, Refused, TooManyRequests
+from treffpunkt_shared.errors import InvalidField, Refused, TooManyRequests
+from treffpunkt_shared.local_time import BERLIN
 
 from ..adapters import repository
 from ..domain.commands import RegisterParticipant
@@ -27,18 +28,23 @@ from ..service_layer.cancel import cancel
 from ..service_layer.register import register
 from ..service_layer.views import view
 from ..settings import RegistrationSettings
-from ..texts import texts
+from ..texts import supported, texts, validation_message
 from .dependencies import LinksDep, Pool, Settings, Waiter
 from .limits import admit_registration
 
-BERLIN = ZoneInfo("Europe/Berlin")
 FORM_WAIT_SECONDS = 3.0
 
 templates = Jinja2Templates(directory=Path(__file__).parent.parent / "templates")
 templates.env.filters["local_time"] = lambda value, fmt="%d.%m.%Y, %H:%M": value.astimezone(BERLIN).strftime(fmt)
 
 router = APIRouter(include_in_schema=False)
-Lang = Annotated[str, Query(pattern="^(de|en)$")]
+
+
+async def _page_language(lang: str = "de") -> str:
+    return supported(lang)
+
+
+Lang = Annotated[str, Depends(_page_language)]
 
 
 # The form's fields in their order on the page: the error summary lists them so, each linked to its field.
@@ -60,7 +66,7 @@ def _message(request: Request, settings: RegistrationSettings, lang: str, key: s
 
 
 @router.get("/", response_class=HTMLResponse)
-async def event_list(request: Request, pool: Pool, settings: Settings, lang: Lang = "de") -> HTMLResponse:
+async def event_list(request: Request, pool: Pool, settings: Settings, lang: Lang) -> HTMLResponse:
     events = await published_events(pool)
     organisers = {o.id: o for event in events for o in event.organisers}
     return _render(request, settings, "events.html", lang, events=events,
@@ -68,7 +74,7 @@ async def event_list(request: Request, pool: Pool, settings: Settings, lang: Lan
 
 
 @router.get("/barrierefreiheit", response_class=HTMLResponse)
-async def accessibility_statement(request: Request, settings: Settings, lang: Lang = "de") -> HTMLResponse:
+async def accessibility_statement(request: Request, settings: Settings, lang: Lang) -> HTMLResponse:
     return _render(request, settings, "accessibility.html", lang)
 
 
@@ -88,7 +94,7 @@ async def _form(request: Request, pool, settings: RegistrationSettings, event_id
                 errors: dict[str, str] | None = None, message: str | None = None, status_code: int = 200) -> HTMLResponse:
     event = await get_event(pool, event_id)
     if event is None or event.status.value == "draft":
-        raise NotFound("event", event_id)
+        return _render(request, settings, "message.html", lang, 404, message=texts(lang)["no_such_event"])
     return _render(request, settings, "register.html", lang, status_code, event=event, values=values or {},
                    errors=errors or {}, message=message, availability=await _availability(pool, event),
                    form_fields=FORM_FIELDS)
@@ -96,7 +102,7 @@ async def _form(request: Request, pool, settings: RegistrationSettings, event_id
 
 @router.get("/events/{event_id}/register", response_class=HTMLResponse)
 async def registration_form(request: Request, event_id: UUID, pool: Pool, settings: Settings,
-                            lang: Lang = "de") -> HTMLResponse:
+                            lang: Lang) -> HTMLResponse:
     return await _form(request, pool, settings, event_id, lang)
 
 
@@ -108,18 +114,18 @@ async def submit_registration(
     organisation: Annotated[str, Form()] = "", phone: Annotated[str, Form()] = "",
     remarks: Annotated[str, Form()] = "", consent: Annotated[str, Form()] = "", lang: Annotated[str, Form()] = "de",
 ) -> HTMLResponse:
-    lang = lang if lang in ("de", "en") else "de"
+    lang = supported(lang)
     values = {"session_id": session_id, "first_name": first_name, "last_name": last_name, "email": email,
               "organisation": organisation, "phone": phone, "remarks": remarks, "consent": consent == "yes"}
     try:
-        command = RegisterParticipant.model_validate(
-            values | {"event_id": event_id, "session_id": session_id or None, "language": lang,
-                      "phone": phone or None, "remarks": remarks or None, "consent": consent == "yes" or None})
+        # An empty field and an unchecked box are missing, as in a JSON body without them.
+        command = RegisterParticipant.model_validate({k: v for k, v in values.items() if v}
+                                                     | {"event_id": event_id, "language": lang})
         now = datetime.now(UTC)
         await admit_registration(request, command.email, now=now)
         registered = await register(pool, waiter, command, now=now, wait_seconds=FORM_WAIT_SECONDS)
     except ValidationError as exc:
-        errors = {str(error["loc"][0]): error["msg"] for error in exc.errors()}
+        errors = {str(error["loc"][0]): validation_message(lang, error, error["loc"][0]) for error in exc.errors()}
         return await _form(request, pool, settings, event_id, lang, values=values, errors=errors, status_code=422)
     except InvalidField as exc:
         return await _form(request, pool, settings, event_id, lang, values=values, errors={exc.field: exc.message},

@@ -18,12 +18,9 @@ from ..adapters import repository
 from ..adapters.decision_waiter import DecisionWaiter
 from ..domain.commands import RegisterParticipant
 from ..domain.model import Status, normalise_email
+from ..texts import texts
 
 ONE_ACTIVE_REGISTRATION_PER_EMAIL = "registration_event_email_active_key"
-ALREADY_REGISTERED = (
-    "This email address is already registered for this event. The confirmation email sent to it "
-    "holds the links to see or cancel that registration."
-)
 
 
 @dataclass(frozen=True)
@@ -32,18 +29,20 @@ class Registered:
     created: bool  # False when an Idempotency-Key repeated an earlier request
 
 
-def check_open(rules: RegistrationRules | None, now: datetime) -> None:
-    """The registration rules the local copy of the catalog can decide; the seat is the catalog's."""
+def check_open(rules: RegistrationRules | None, now: datetime, language: str) -> None:
+    """The registration rules the local copy of the catalog can decide; the seat is the catalog's. Refusals
+    are in `language`, the registration's."""
+    words = texts(language)
     if rules is None or rules.status is EventStatus.draft:
-        raise InvalidField("event_id", "There is no event with this id open for registration.")
+        raise InvalidField("event_id", words["refused.no_event"])
     if not rules.has_session:
-        raise InvalidField("session_id", "This session does not belong to the event.")
+        raise InvalidField("session_id", words["refused.other_session"])
     if rules.status is EventStatus.cancelled:
-        raise Gone("The event has been cancelled.")
+        raise Gone(words["refused.event_cancelled"])
     if rules.status is EventStatus.closed:
-        raise Conflict("Registration for this event is closed.")
+        raise Conflict(words["refused.closed"])
     if now > rules.registration_deadline:
-        raise Gone("The registration deadline for this event has passed.")
+        raise Gone(words["refused.deadline_passed"])
 
 
 def request_hash(command: RegisterParticipant) -> str:
@@ -69,12 +68,13 @@ async def _store(pool: asyncpg.Pool, command: RegisterParticipant, registration_
     # its key and its outbox message atomically. A transaction around both would add nothing: at READ
     # COMMITTED it would not hold the rules still either (the seat is the catalog's to decide anyway).
     hashed = request_hash(command) if idempotency_key is not None else None
+    language = command.language.value
     async with pool.acquire() as conn:
         try:
-            check_open(await registration_rules(conn, command.event_id, command.session_id), now)
+            check_open(await registration_rules(conn, command.event_id, command.session_id), now, language)
         except Refused:
             # A repeated request gets the first answer, even when the event has closed since.
-            earlier = await _earlier(conn, idempotency_key, hashed) if idempotency_key is not None else None
+            earlier = await _earlier(conn, idempotency_key, hashed, language) if idempotency_key is not None else None
             if earlier is None:
                 raise
             return earlier
@@ -94,19 +94,19 @@ async def _store(pool: asyncpg.Pool, command: RegisterParticipant, registration_
         except asyncpg.UniqueViolationError as error:
             if error.constraint_name != ONE_ACTIVE_REGISTRATION_PER_EMAIL:
                 raise
-            raise Conflict(ALREADY_REGISTERED) from None
+            raise Conflict(texts(language)["refused.already_registered"]) from None
         if row is None:  # the key is taken, by a request that has committed
-            return await _earlier(conn, idempotency_key, hashed)
+            return await _earlier(conn, idempotency_key, hashed, language)
     return Registered(row, created=True)
 
 
-async def _earlier(conn: asyncpg.Connection, idempotency_key: str, hashed: str) -> Registered | None:
+async def _earlier(conn: asyncpg.Connection, idempotency_key: str, hashed: str, language: str) -> Registered | None:
     """The answer to the first request with this key, if there was one; the key is refused for a different request."""
     earlier = await repository.find_by_idempotency_key(conn, idempotency_key)
     if earlier is None:
         return None
     if earlier["request_hash"] != hashed:
-        raise InvalidField("Idempotency-Key", "This Idempotency-Key was used for a different request.", location="header")
+        raise InvalidField("Idempotency-Key", texts(language)["refused.idempotency_key_reused"], location="header")
     return Registered(earlier, created=False)
 
 

@@ -1,0 +1,75 @@
+"""The command line as the READMEs give it: `--help` of every service and every command without any
+setting or secret, and the commands that only need the database run without the signing secret."""
+
+import asyncio
+import importlib
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+COMMANDS = {
+    "registration": ("serve", "migrate", "create-token", "revoke-token"),
+    "catalog": ("serve", "migrate", "create-token", "revoke-token", "load-demo"),
+    "notification": ("serve", "migrate", "create-token", "revoke-token"),
+}
+# Nothing a deployment would set: no secret, no database, no broker.
+BARE = {k: v for k, v in os.environ.items()
+        if not k.startswith(("REGISTRATION_", "CATALOG_", "NOTIFICATION_", "DATABASE_", "KAFKA_", "SMTP_"))}
+
+
+async def run(*args: str, env: dict[str, str] = BARE, cwd: Path = REPO) -> tuple[int, str, str]:
+    process = await asyncio.create_subprocess_exec(sys.executable, "-m", *args, env=env, cwd=cwd,
+                                                   stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    stdout, stderr = await process.communicate()
+    return process.returncode, stdout.decode(), stderr.decode()
+
+
+async def test_help_as_the_readmes_give_it_needs_no_settings(tmp_path):
+    calls = [(service, *command) for service in COMMANDS for command in ((), ("create-token",))]
+
+    answers = await asyncio.gather(*(run(*call, "--help", cwd=tmp_path) for call in calls))
+
+    for call, (code, stdout, stderr) in zip(calls, answers, strict=True):
+        assert code == 0, (call, stderr)
+        assert stdout.startswith(f"usage: treffpunkt-{' '.join(call)}"), (call, stdout)
+
+
+@pytest.mark.parametrize(("service", "command"), [(s, c) for s, commands in COMMANDS.items() for c in commands])
+def test_help_of_every_command_needs_no_settings(service, command, monkeypatch, capsys, tmp_path):
+    # In this process (one interpreter for them all), with the environment of the processes above.
+    monkeypatch.chdir(tmp_path)
+    for name in set(os.environ) - set(BARE):
+        monkeypatch.delenv(name)
+    monkeypatch.setattr(sys, "argv", [service, command, "--help"])
+
+    with pytest.raises(SystemExit) as exited:
+        importlib.import_module(f"{service}.cli").main()
+
+    assert exited.value.code == 0
+    assert capsys.readouterr().out.startswith(f"usage: treffpunkt-{service} {command}")
+
+
+async def test_registration_commands_that_need_only_the_database_run_without_the_signing_secret(postgres_url, tmp_path):
+    env = BARE | {"DATABASE_URL": postgres_url, "REGISTRATION_DATABASE_NAME": "registration_cli_without_secret"}
+
+    migrated = await run("registration", "migrate", env=env, cwd=tmp_path)
+    created = await run("registration", "create-token", "website-import", "--read-only", env=env, cwd=tmp_path)
+    serve = await run("registration", "serve", env=env, cwd=tmp_path)
+
+    assert migrated[0] == 0, migrated[2]
+    assert created[0] == 0 and created[1].strip().startswith("tpk_"), created[2]
+    assert serve[0] == 2 and "REGISTRATION_SIGNING_SECRET" in serve[2]
+    assert "Traceback" not in serve[2]
+
+
+@pytest.mark.parametrize("service", list(COMMANDS))
+async def test_without_a_database_a_command_names_what_to_set(service, tmp_path):
+    env = BARE | {"DATABASE_URL": "postgresql://nobody@127.0.0.1:9/nothing"}
+
+    code, _, stderr = await run(service, "create-token", "someone", env=env, cwd=tmp_path)
+
+    assert code == 1
+    assert "DATABASE_URL" in stderr and "Traceback" not in stderr
