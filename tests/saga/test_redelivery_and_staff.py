@@ -85,7 +85,7 @@ async def _all_consumed(services, bootstrap: list[str]) -> bool:
     try:
         for service in services:
             consumer = service.app.state.runtime.consumer
-            partitions = [TopicPartition(t.name, p) for t in TOPICS if t.name in consumer.handlers
+            partitions = [TopicPartition(t.name, p) for t in TOPICS if t.name in consumer.topics
                           for p in range(t.partitions)]
             on_topics = sum((await reader.end_offsets(partitions)).values())
             stats = consumer.stats

@@ -23,12 +23,12 @@ def envelope(name: str) -> Envelope:
     return Envelope.wrap(payload, producer="test")
 
 
-async def record_effect(conn, envelopes) -> None:
-    for e in envelopes:
-        if e.payload["organisation"]["name"] == "Kaputt GmbH":
+async def record_effect(conn, messages, _) -> None:
+    for message in messages:
+        if message.payload.organisation.name == "Kaputt GmbH":
             raise ValueError("this organisation cannot be handled")
-        await conn.execute("INSERT INTO effect (event_id, note) VALUES ($1, $2)", e.event_id,
-                           e.payload["organisation"]["name"])
+        await conn.execute("INSERT INTO effect (event_id, note) VALUES ($1, $2)", message.envelope.event_id,
+                           message.payload.organisation.name)
 
 
 async def effects(pool) -> list[str]:
@@ -38,7 +38,7 @@ async def effects(pool) -> list[str]:
 async def test_a_redelivered_message_changes_nothing(database, kafka):
     _, pool = database
     broker = KafkaBroker(kafka.bootstrap_servers)
-    consumer = InboxConsumer("plumbing", lambda: pool, {CATALOG_TOPIC: record_effect}, dead_letter_publisher(broker, "plumbing"))
+    consumer = InboxConsumer("plumbing", lambda: pool, {OrganisationSaved: record_effect}, dead_letter_publisher(broker, "plumbing"))
     subscribe(broker, consumer, fetch_max_wait_ms=kafka.fetch_max_wait_ms)
     first, second = envelope("Einmal GmbH"), envelope("Zweimal AG")
 
@@ -65,7 +65,7 @@ async def _handled(consumer: InboxConsumer, count: int) -> bool:
 async def test_bad_messages_go_to_the_dead_letter_topic_and_the_rest_is_handled(database, kafka, read_topic):
     _, pool = database
     broker = KafkaBroker(kafka.bootstrap_servers)
-    consumer = InboxConsumer("plumbing", lambda: pool, {CATALOG_TOPIC: record_effect}, dead_letter_publisher(broker, "plumbing"))
+    consumer = InboxConsumer("plumbing", lambda: pool, {OrganisationSaved: record_effect}, dead_letter_publisher(broker, "plumbing"))
     subscribe(broker, consumer, fetch_max_wait_ms=kafka.fetch_max_wait_ms)
 
     producer = AIOKafkaProducer(bootstrap_servers=kafka.bootstrap_servers)
