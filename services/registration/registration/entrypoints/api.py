@@ -12,7 +12,7 @@ from treffpunkt_shared.errors import require_found
 from ..adapters import repository
 from ..domain.commands import RegisterParticipant
 from ..service_layer.cancel import cancel
-from ..service_layer.register import is_final, register
+from ..service_layer.register import register
 from ..service_layer.views import RegistrationView, view
 from .dependencies import LinksDep, Pool, Settings, Waiter
 
@@ -48,23 +48,22 @@ async def post_registration(
                                 wait_seconds=min(wait, settings.max_wait_seconds))
     # The hot path of a rush: the JSON made once from the view rather than validated again against
     # `response_model` (which still documents it).
-    registration = await view(pool, registered.row, links)
+    registration = await view(pool, registered.registration, links)
     return Response(registration.model_dump_json(), media_type="application/json",
-                    status_code=status.HTTP_201_CREATED if is_final(registered.row) else status.HTTP_202_ACCEPTED)
+                    status_code=status.HTTP_201_CREATED if registered.registration.final else status.HTTP_202_ACCEPTED)
 
 
 @router.get("/{registration_id}", response_model=RegistrationView, summary="The registration's current status")
 async def get_registration(registration_id: UUID, token: Token, pool: Pool, links: LinksDep) -> RegistrationView:
     _check_token(links, registration_id, token)
-    row = require_found(await repository.get(pool, registration_id), "registration", registration_id)
-    return await view(pool, row, links)
+    registration = require_found(await repository.get(pool, registration_id), "registration", registration_id)
+    return await view(pool, registration, links)
 
 
 @router.post("/{registration_id}/cancel", response_model=RegistrationView, summary="Cancel (idempotent)")
 async def cancel_registration(registration_id: UUID, token: Token, pool: Pool, links: LinksDep) -> RegistrationView:
     _check_token(links, registration_id, token)
-    row = await cancel(pool, registration_id, CancelledBy.registrant, links)
-    return await view(pool, row, links)
+    return await view(pool, await cancel(pool, registration_id, CancelledBy.registrant, links), links)
 
 
 def _check_token(links: LinksDep, registration_id: UUID, token: str) -> None:

@@ -3,9 +3,11 @@
 import csv
 import io
 from collections.abc import Sequence
+from dataclasses import asdict
 
-import asyncpg
 from openpyxl import Workbook
+
+from ..domain.model import Registration
 
 COLUMNS = (
     ("Nachname", "last_name"), ("Vorname", "first_name"), ("Organisation", "organisation"),
@@ -14,14 +16,15 @@ COLUMNS = (
 )
 
 
-def as_rows(records: Sequence[asyncpg.Record], session_titles: dict, positions: dict) -> list[list]:
+def as_rows(registrations: Sequence[Registration], session_titles: dict, positions: dict) -> list[list]:
     rows = []
-    for r in records:
+    for r in registrations:
         values = {
-            **dict(r),
-            "session": session_titles.get(r["session_id"], str(r["session_id"])),
-            "waitlist_position": positions.get(r["id"]),
-            "registered_at": r["created_at"].astimezone().strftime("%Y-%m-%d %H:%M"),
+            **asdict(r),
+            "status": r.status.value,
+            "session": session_titles.get(r.session_id, str(r.session_id)),
+            "waitlist_position": positions.get(r.id),
+            "registered_at": r.created_at.astimezone().strftime("%Y-%m-%d %H:%M"),
         }
         rows.append([values.get(key) if values.get(key) is not None else "" for _, key in COLUMNS])
     return rows

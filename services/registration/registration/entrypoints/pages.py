@@ -99,7 +99,7 @@ async def submit_registration(
     except Refused as exc:
         return await _form(request, pool, event_id, lang, values=values, message=exc.message,
                            status_code=exc.status_code)
-    registration = await view(pool, registered.row, links)
+    registration = await view(pool, registered.registration, links)
     return _render(request, "result.html", lang, status_code=201, registration=registration,
                    event=await get_event(pool, event_id), status_page=links.status_page(registration.id))
 
@@ -112,28 +112,26 @@ async def _registration_for_link(pool, links, registration_id: UUID, token: str)
 
 @router.get("/r/{registration_id}", response_class=HTMLResponse)
 async def status_page(request: Request, registration_id: UUID, pool: Pool, links: LinksDep, token: str = "") -> HTMLResponse:
-    row = await _registration_for_link(pool, links, registration_id, token)
-    if row is None:
+    registration = await _registration_for_link(pool, links, registration_id, token)
+    if registration is None:
         return _render(request, "message.html", "de", 403, message=texts("de")["invalid_link"])
-    lang = row["language"]
-    return _render(request, "result.html", lang, registration=await view(pool, row, links),
-                   event=await get_event(pool, row["event_id"]), cancel_page=links.cancel_page(registration_id))
+    return _render(request, "result.html", registration.language, registration=await view(pool, registration, links),
+                   event=await get_event(pool, registration.event_id), cancel_page=links.cancel_page(registration_id))
 
 
 @router.get("/r/{registration_id}/cancel", response_class=HTMLResponse)
 async def cancel_page(request: Request, registration_id: UUID, pool: Pool, links: LinksDep, token: str = "") -> HTMLResponse:
-    row = await _registration_for_link(pool, links, registration_id, token)
-    if row is None:
+    registration = await _registration_for_link(pool, links, registration_id, token)
+    if registration is None:
         return _render(request, "message.html", "de", 403, message=texts("de")["invalid_link"])
-    return _render(request, "cancel.html", row["language"], registration=await view(pool, row, links),
-                   event=await get_event(pool, row["event_id"]), token=token)
+    return _render(request, "cancel.html", registration.language, registration=await view(pool, registration, links),
+                   event=await get_event(pool, registration.event_id), token=token)
 
 
 @router.post("/r/{registration_id}/cancel", response_class=HTMLResponse)
 async def cancel_submit(request: Request, registration_id: UUID, pool: Pool, links: LinksDep,
                         token: Annotated[str, Form()] = "") -> HTMLResponse:
-    row = await _registration_for_link(pool, links, registration_id, token)
-    if row is None:
+    if await _registration_for_link(pool, links, registration_id, token) is None:
         return _render(request, "message.html", "de", 403, message=texts("de")["invalid_link"])
-    row = await cancel(pool, registration_id, CancelledBy.registrant, links)
-    return _render(request, "message.html", row["language"], message=texts(row["language"])["cancelled_done"])
+    cancelled = await cancel(pool, registration_id, CancelledBy.registrant, links)
+    return _render(request, "message.html", cancelled.language, message=texts(cancelled.language)["cancelled_done"])

@@ -8,16 +8,17 @@ from uuid import UUID, uuid4
 
 import asyncpg
 
-from treffpunkt_shared.catalog_copy import RegistrationRules, registration_rules
-from treffpunkt_shared.contracts.catalog import EventStatus
+from treffpunkt_shared.catalog_copy import registration_rules
 from treffpunkt_shared.contracts.registration import RegistrationRequested
-from treffpunkt_shared.errors import Conflict, Gone, InvalidField, Refused
+from treffpunkt_shared.errors import Conflict, InvalidField, Refused
 from treffpunkt_shared.logs import set_correlation_id
+from treffpunkt_shared.messaging.outbox import in_statement
 
 from ..adapters import repository
 from ..adapters.decision_waiter import DecisionWaiter
 from ..domain.commands import RegisterParticipant
-from ..domain.model import Status, normalise_email
+from ..domain.model import Registration, check_open, normalise_email
+from ..settings import RegistrationSettings
 
 ONE_ACTIVE_REGISTRATION_PER_EMAIL = "registration_event_email_active_key"
 ALREADY_REGISTERED = (
@@ -28,22 +29,8 @@ ALREADY_REGISTERED = (
 
 @dataclass(frozen=True)
 class Registered:
-    row: asyncpg.Record
+    registration: Registration
     created: bool  # False when an Idempotency-Key repeated an earlier request
-
-
-def check_open(rules: RegistrationRules | None, now: datetime) -> None:
-    """The registration rules the local copy of the catalog can decide; the seat is the catalog's."""
-    if rules is None or rules.status is EventStatus.draft:
-        raise InvalidField("event_id", "There is no event with this id open for registration.")
-    if not rules.has_session:
-        raise InvalidField("session_id", "This session does not belong to the event.")
-    if rules.status is EventStatus.cancelled:
-        raise Gone("The event has been cancelled.")
-    if rules.status is EventStatus.closed:
-        raise Conflict("Registration for this event is closed.")
-    if now > rules.registration_deadline:
-        raise Gone("The registration deadline for this event has passed.")
 
 
 def request_hash(command: RegisterParticipant) -> str:
@@ -60,7 +47,7 @@ async def register(pool: asyncpg.Pool, waiter: DecisionWaiter, command: Register
         registered = await _store(pool, command, registration_id, now, idempotency_key)
         if registered.created:
             await waiter.wait(decided, wait_seconds)
-    return Registered(await repository.get(pool, registered.row["id"]), registered.created)
+    return Registered(await repository.get(pool, registered.registration.id), registered.created)
 
 
 async def _store(pool: asyncpg.Pool, command: RegisterParticipant, registration_id: UUID, now: datetime,
@@ -80,24 +67,25 @@ async def _store(pool: asyncpg.Pool, command: RegisterParticipant, registration_
             return earlier
         email = str(command.email)
         try:
-            row = await repository.insert(
+            registration = await repository.insert(
                 conn, id=registration_id, event_id=command.event_id, session_id=command.session_id,
                 first_name=command.first_name, last_name=command.last_name, email=email,
                 email_normalised=normalise_email(email), organisation=command.organisation,
                 phone=command.phone or None, remarks=command.remarks or None, language=command.language.value,
                 now=now, idempotency_key=idempotency_key, request_hash=hashed,
-                request=repository.outbox_row(
+                request=in_statement(
                     RegistrationRequested(registration_id=registration_id, event_id=command.event_id,
                                           session_id=command.session_id),
-                    producer="registration", correlation_id=str(registration_id)),
+                    producer=RegistrationSettings.service_name, correlation_id=str(registration_id),
+                    source="inserted", first_parameter=15),
             )
         except asyncpg.UniqueViolationError as error:
             if error.constraint_name != ONE_ACTIVE_REGISTRATION_PER_EMAIL:
                 raise
             raise Conflict(ALREADY_REGISTERED) from None
-        if row is None:  # the key is taken, by a request that has committed
+        if registration is None:  # the key is taken, by a request that has committed
             return await _earlier(conn, idempotency_key, hashed)
-    return Registered(row, created=True)
+    return Registered(registration, created=True)
 
 
 async def _earlier(conn: asyncpg.Connection, idempotency_key: str, hashed: str) -> Registered | None:
@@ -105,10 +93,7 @@ async def _earlier(conn: asyncpg.Connection, idempotency_key: str, hashed: str) 
     earlier = await repository.find_by_idempotency_key(conn, idempotency_key)
     if earlier is None:
         return None
-    if earlier["request_hash"] != hashed:
+    earlier_hash, registration = earlier
+    if earlier_hash != hashed:
         raise InvalidField("Idempotency-Key", "This Idempotency-Key was used for a different request.", location="header")
-    return Registered(earlier, created=False)
-
-
-def is_final(row: asyncpg.Record) -> bool:
-    return row["status"] != Status.pending
+    return Registered(registration, created=False)
