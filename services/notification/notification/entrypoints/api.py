@@ -13,7 +13,7 @@ from treffpunkt_shared.contracts.delivery import EmailKind
 from treffpunkt_shared.contracts.registration import Language
 
 from ..adapters import catalog, contact_notices, emails
-from ..domain.model import ContactMode, EmailStatus
+from ..domain.model import DEFAULT_CONTACT_LANGUAGE, DEFAULT_CONTACT_MODE, ContactMode, EmailStatus
 
 router = APIRouter(prefix="/api", tags=["staff"])
 
@@ -91,7 +91,7 @@ async def _known(pool: asyncpg.Pool, contact_person_id: UUID) -> contact_notices
 async def get_preference(request: Request, contact_person_id: UUID, _: Reader) -> Preference:
     stored = await _known(_pool(request), contact_person_id)
     if stored is None:
-        return Preference(contact_person_id=contact_person_id, mode=ContactMode.immediate, language=Language.de,
+        return Preference(contact_person_id=contact_person_id, mode=DEFAULT_CONTACT_MODE, language=DEFAULT_CONTACT_LANGUAGE,
                           updated_by=None, updated_at=None)
     return Preference.model_validate(stored, from_attributes=True)
 
