@@ -3,16 +3,13 @@ thread pool, and that hand-off costs more than the lookup."""
 
 from typing import Annotated
 
-import asyncpg
 from fastapi import Depends, Request
+
+from treffpunkt_shared.db import DatabasePool
 
 from ..adapters.decision_waiter import DecisionWaiter
 from ..links import Links
 from ..settings import RegistrationSettings
-
-
-async def _pool(request: Request) -> asyncpg.Pool:
-    return request.app.state.pool
 
 
 async def _links(request: Request) -> Links:
@@ -27,7 +24,7 @@ async def _settings(request: Request) -> RegistrationSettings:
     return request.app.state.runtime.settings
 
 
-Pool = Annotated[asyncpg.Pool, Depends(_pool)]
+Pool = DatabasePool
 LinksDep = Annotated[Links, Depends(_links)]
 Waiter = Annotated[DecisionWaiter, Depends(_waiter)]
 Settings = Annotated[RegistrationSettings, Depends(_settings)]
