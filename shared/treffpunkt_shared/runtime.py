@@ -65,7 +65,6 @@ class Runtime:
     readiness: Readiness = field(default_factory=Readiness)
     handlers: HandlerTable = field(default_factory=dict)
     handler_dependencies: Any = None
-    published: dict[str, str] = field(default_factory=dict)  # topic → what the service publishes on it
     consumer: InboxConsumer | None = None
     _pool: asyncpg.Pool | None = None
     _relay: OutboxRelay | None = None
@@ -104,9 +103,8 @@ class Runtime:
         self.handler_dependencies = dependencies
 
     def document_published_topic(self, topic: str, description: str) -> None:
-        """Describe what the service publishes on `topic` (through its outbox), for its AsyncAPI document
-        and the message table of docs/architecture.md; publishing itself is the outbox relay's."""
-        self.published[topic] = description
+        """Describe what the service publishes on `topic` (through its outbox), for its AsyncAPI document;
+        publishing itself is the outbox relay's."""
         self.broker.publisher(topic, schema=message_schema(topic), title=topic, description=description)
 
     def subscribe(self) -> None:
