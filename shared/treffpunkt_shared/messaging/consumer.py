@@ -82,13 +82,6 @@ def one_by_one(messages: Sequence[Received[P]]) -> Iterator[Received[P]]:
         correlation_id.set(previous)
 
 
-@dataclass
-class ConsumerStats:
-    handled: int = 0
-    duplicates: int = 0
-    dead_lettered: int = 0
-
-
 def topics_of(handlers: HandlerTable) -> list[str]:
     """The topics that carry the table's message types, in the table's order."""
     return list(dict.fromkeys(message_type.topic for message_type in handlers))
@@ -115,7 +108,6 @@ class InboxConsumer:
     _types: dict[tuple[str, str], type[EventPayload]] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.stats = ConsumerStats()
         self._types = {(message_type.topic, message_type.event_type): message_type for message_type in self.handlers}
 
     @property
@@ -169,8 +161,6 @@ class InboxConsumer:
     async def _handle(self, messages: Sequence[_Parsed]) -> None:
         with run_after_commit():
             fresh = await self._handle_new(messages)
-        self.stats.handled += len(fresh)
-        self.stats.duplicates += len(messages) - len(fresh)
         handled = _count(fresh, "handled")
         for topic, count in Counter(record.topic for record, _, _ in messages).items():
             MESSAGES_CONSUMED.labels(topic, "duplicate").inc(count - handled[topic])
@@ -208,7 +198,6 @@ class InboxConsumer:
     async def _dead_letter(self, record: ConsumerRecord, error: str, *, reason: str) -> None:
         """`error` (the full text, which may quote the message's personal data) goes with the dead
         letter only; the log gets `reason`, which names no more than types and ids."""
-        self.stats.dead_lettered += 1
         MESSAGES_CONSUMED.labels(record.topic, "dead_lettered").inc()
         log.error("%s: message at %s[%d]@%d goes to the dead-letter topic: %s",
                   self.name, record.topic, record.partition, record.offset, reason)
