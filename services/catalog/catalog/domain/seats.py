@@ -98,6 +98,7 @@ class WaitingListPlace:
 class Refused:
     request: SeatRequest
     reason: RejectionReason
+    allocation: None = None  # a refused request holds nothing
 
 
 Decision = Seat | WaitingListPlace | Refused

@@ -49,7 +49,7 @@ async def decide_requests(conn: asyncpg.Connection, messages: Sequence[Received[
         session = sessions.get(request.session_id)
         decision = session.decide(request) if session is not None else unknown_session(request)
         decisions.append((_message(decision), correlation))
-        if not isinstance(decision, Refused):
+        if decision.allocation is not None:
             held.add(request.registration_id)
             allocations.append(decision.allocation)
     await seat_ledger.add_allocations(conn, sessions.values(), allocations)
