@@ -10,8 +10,10 @@ from enum import StrEnum
 from typing import Annotated
 
 import asyncpg
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, HTTPException, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from .db import DatabasePool
 
 TOKEN_PREFIX = "tpk_"
 
@@ -69,13 +71,12 @@ def staff(access: Access):
     """A FastAPI dependency admitting staff tokens with at least `access`; yields the token's name."""
 
     async def check(
-        request: Request,
+        pool: DatabasePool,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> str:
         if credentials is None:
             raise HTTPException(status.HTTP_401_UNAUTHORIZED, "A staff bearer token is required.",
                                 headers={"WWW-Authenticate": "Bearer"})
-        pool: asyncpg.Pool = request.app.state.pool
         row = await pool.fetchrow(
             "SELECT name, can_write FROM staff_token WHERE token_hash = $1 AND revoked_at IS NULL",
             hash_token(credentials.credentials),

@@ -1,20 +1,32 @@
-"""A service's local copy of the catalog's published events, kept from `catalog.catalog.v1`.
+"""A read model of the catalog's events, kept from their `EventSaved` snapshots on `catalog.catalog.v1`:
+the tables, how a snapshot is stored and the queries on them. Generic: each service that keeps a local
+copy creates the tables in its own migrations (`CATALOG_COPY_TABLES_V1`) and handles `EventSaved` in its
+own handler table, with `save_events` or with a handler of its own that calls `save_event`.
 
 Registration validates against it and notification renders from it, without calling the catalog.
 Snapshots are stored whole (JSONB) with the columns that queries filter on; an older snapshot
-never overwrites a newer one, whatever order redelivery brings.
+never overwrites a newer one, whatever order redelivery brings. A change to a contact person or
+organisation comes with new snapshots of the events that show them (a deleted person is gone from
+those snapshots), so `EventSaved` is the only message the copy needs.
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 import asyncpg
+from cachetools import LRUCache
 
-from .contracts.catalog import CATALOG_EVENTS, Event, EventSaved, EventStatus
+from .contracts.catalog import Event, EventSaved, EventStatus
 from .contracts.envelope import Envelope
-from .messaging.consumer import one_by_one
+from .messaging.consumer import Received, one_by_one
+
+# Parsed snapshots kept per process, by event id, with the time they were saved: a snapshot never changes
+# once saved, and parsing one is the costly part of reading it (every email and every form page reads
+# one). Bounded: the events of one season; an event read again after it was evicted is parsed again.
+PARSED_EVENTS_KEPT = 256
 
 CATALOG_COPY_TABLES_V1 = """
 CREATE TABLE catalog_event (
@@ -35,16 +47,10 @@ CREATE INDEX catalog_session_event_id_idx ON catalog_session (event_id);
 """
 
 
-async def apply_catalog_events(conn: asyncpg.Connection, envelopes: Sequence[Envelope]) -> None:
-    """The consumer's handler: apply each event snapshot.
-
-    Only `EventSaved` matters here: a change to a contact person or organisation comes with new
-    snapshots of the events that show them (a deleted person is gone from those snapshots).
-    """
-    for envelope in one_by_one(envelopes):
-        payload = envelope.parse_payload(CATALOG_EVENTS)
-        if isinstance(payload, EventSaved):
-            await save_event(conn, payload.event, envelope)
+async def save_events(conn: asyncpg.Connection, messages: Sequence[Received[EventSaved]], _: Any) -> None:
+    """Handler of `EventSaved` for a service that only keeps the copy: store each snapshot."""
+    for message in one_by_one(messages):
+        await save_event(conn, message.payload.event, message.envelope)
 
 
 async def save_event(conn: asyncpg.Connection, event: Event, envelope: Envelope) -> None:
@@ -86,9 +92,7 @@ async def published_events(conn: asyncpg.Connection | asyncpg.Pool) -> list[Even
     return [Event.model_validate_json(row["snapshot"]) for row in rows]
 
 
-# Parsed snapshots by event id, with the time they were saved: a snapshot never changes once saved,
-# and parsing one is the costly part of reading it (every email and every form page reads one).
-_parsed: dict[UUID, tuple[datetime, Event]] = {}
+_parsed: LRUCache[UUID, tuple[datetime, Event]] = LRUCache(maxsize=PARSED_EVENTS_KEPT)
 
 
 async def get_event(conn: asyncpg.Connection | asyncpg.Pool, event_id: UUID) -> Event | None:

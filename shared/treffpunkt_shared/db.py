@@ -1,9 +1,11 @@
 """PostgreSQL plumbing: one database per service on a shared server, an asyncpg pool with JSON codecs."""
 
 import json
+from typing import Annotated
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
+from fastapi import Depends, Request
 
 
 class DatabaseUnavailable(ConnectionError):
@@ -82,3 +84,13 @@ async def create_pool(dsn: str, *, size: int = 10) -> asyncpg.Pool:
         dsn, min_size=1, max_size=size, init=_init_connection, command_timeout=30,
         connect=_connect_or_unavailable, reset=_keep_session,
     )
+
+
+async def _request_pool(request: Request) -> asyncpg.Pool:
+    # `async def`: FastAPI runs a plain `def` dependency in its thread pool, and that hand-off costs more
+    # than the lookup.
+    return request.app.state.pool
+
+
+# How a route reaches the service's database pool, in every service.
+DatabasePool = Annotated[asyncpg.Pool, Depends(_request_pool)]

@@ -21,6 +21,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
+from typing import Any
 
 import asyncpg
 from fastapi import Depends, FastAPI
@@ -40,7 +41,14 @@ from .http import (
     trace_requests,
 )
 from .messaging.broker import create_broker, producer_factory
-from .messaging.consumer import BatchHandler, InboxConsumer, dead_letter_publisher, dead_letter_topic, subscribe
+from .messaging.consumer import (
+    HandlerTable,
+    InboxConsumer,
+    dead_letter_publisher,
+    dead_letter_topic,
+    subscribe,
+    topics_of,
+)
 from .messaging.outbox import OutboxRelay, backlog
 from .metrics import OUTBOX_BACKLOG, OUTBOX_OLDEST_AGE
 from .request_bodies import RequestBodies
@@ -66,7 +74,8 @@ class Runtime:
     tracer_provider: TracerProvider | None = None  # None: tracing is off
     owns_tracer_provider: bool = False  # made from the settings, so shut down (flushed) with the service
     readiness: Readiness = field(default_factory=Readiness)
-    handlers: dict[str, BatchHandler] = field(default_factory=dict)
+    handlers: HandlerTable = field(default_factory=dict)
+    handler_dependencies: Any = None
     consumer: InboxConsumer | None = None
     _pool: asyncpg.Pool | None = None
     _relay: OutboxRelay | None = None
@@ -96,18 +105,21 @@ class Runtime:
     def tracer(self) -> Tracer | None:
         return self.tracer_provider.get_tracer(TRACER_NAME) if self.tracer_provider is not None else None
 
-    def consume(self, topic: str, handler: BatchHandler) -> None:
-        """Handle `topic`'s messages with `handler` (batches, inbox, dead letters)."""
+    def consume(self, handlers: HandlerTable, dependencies: Any = None) -> None:
+        """Handle the messages of the table's types with its handlers (batches, inbox, dead letters), each
+        called with `dependencies`."""
         if self.consumer is not None:
-            raise RuntimeError("topics are subscribed before the service starts")
-        self.handlers[topic] = handler
+            raise RuntimeError("the handlers are given before the service starts")
+        self.handlers = handlers
+        self.handler_dependencies = dependencies
 
-    def publishes(self, topic: str, description: str) -> None:
-        """Declare what the service publishes on `topic` (through its outbox), for its AsyncAPI document."""
+    def document_published_topic(self, topic: str, description: str) -> None:
+        """Describe what the service publishes on `topic` (through its outbox), for its AsyncAPI document;
+        publishing itself is the outbox relay's."""
         self.broker.publisher(topic, schema=message_schema(topic), title=topic, description=description)
 
     def subscribe(self) -> None:
-        """Register the consumer of the topics given to `consume` with the broker (done at start at the latest)."""
+        """Register the consumer of the handler table's topics with the broker (done at start at the latest)."""
         if self.consumer is not None or not self.handlers:
             return
         self.consumer = InboxConsumer(
@@ -115,10 +127,11 @@ class Runtime:
             pool=lambda: self.pool,
             handlers=self.handlers,
             publish_dead_letter=dead_letter_publisher(self.broker, self.settings.service_name),
+            dependencies=self.handler_dependencies,
             tracer=self.tracer,
         )
         subscribe(self.broker, self.consumer, fetch_max_wait_ms=self.settings.kafka_fetch_max_wait_ms)
-        for topic in self.handlers:
+        for topic in topics_of(self.handlers):
             self.broker.publisher(
                 dead_letter_topic(topic), schema=message_schema(topic), title=dead_letter_topic(topic),
                 description=f"Messages of `{topic}` that {self.settings.service_name} could not handle, as they were "

@@ -19,6 +19,7 @@ from treffpunkt_shared.contracts.registration import (
 )
 from treffpunkt_shared.contracts.seats import SEAT_TOPIC
 
+from ..consumed import consumed
 from .test_api import created, event_body
 
 
@@ -100,6 +101,7 @@ async def test_a_batch_is_decided_in_order_and_its_redelivery_changes_nothing(ca
         request(r5, event, forum),  # refused before, so decided again: still full
     ])
     consumer = catalog.app.state.runtime.consumer
+    dead_before = consumed([REGISTRATION_TOPIC], ["dead_lettered"])
 
     await consumer.consume(batch)
 
@@ -122,13 +124,14 @@ async def test_a_batch_is_decided_in_order_and_its_redelivery_changes_nothing(ca
     assert {tuple(row) for row in allocations} == {
         (r1, "allocated", None), (r2, "released", None), (r3, "allocated", None), (r4, "allocated", 1),
         (r8, "waitlisted", 2)}
-    assert consumer.stats.dead_lettered == 0
+    assert consumed([REGISTRATION_TOPIC], ["dead_lettered"]) == dead_before
 
     decided = await seat_decisions(catalog)
+    duplicates_before = consumed([REGISTRATION_TOPIC], ["duplicate"])
     await consumer.consume(batch)
     assert await seat_decisions(catalog) == decided
     assert await counters(catalog, forum) == (2, 1, 2)
-    assert consumer.stats.duplicates == len(batch)
+    assert consumed([REGISTRATION_TOPIC], ["duplicate"]) - duplicates_before == len(batch)
 
 
 async def test_closed_events_and_late_requests_are_refused_and_take_nothing(catalog, staff):

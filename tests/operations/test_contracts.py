@@ -1,13 +1,14 @@
 """The committed contracts and configuration reference are those the code makes: each service's AsyncAPI
-document (its Kafka side) and OpenAPI document (its HTTP side), and every environment variable of
-every service with its default and meaning."""
+document (its Kafka side) and OpenAPI document (its HTTP side), every environment variable of every
+service with its default and meaning, and the architecture document's message table, from each
+service's handler table."""
 
 import json
 from pathlib import Path
 
 import pytest
 
-from treffpunkt_shared.docs import REGENERATE, SERVICES, documents, settings_class
+from treffpunkt_shared.docs import ARCHITECTURE, REGENERATE, SERVICES, documents, handler_table, settings_class
 from treffpunkt_shared.messaging.consumer import dead_letter_topic
 from treffpunkt_shared.topics import TOPICS
 
@@ -16,7 +17,7 @@ ROOT = Path(__file__).parents[2]
 
 @pytest.fixture(scope="module")
 def generated() -> dict[str, str]:
-    return documents()
+    return documents(ROOT)
 
 
 def test_the_committed_documents_are_up_to_date_with_the_code(generated):
@@ -55,3 +56,17 @@ def test_every_setting_is_in_the_configuration_reference_with_its_meaning(genera
 
 def test_the_readme_links_the_configuration_reference():
     assert "(docs/configuration.md)" in (ROOT / "README.md").read_text()
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_the_message_table_names_every_handler_of_the_service(generated, service):
+    table = generated[ARCHITECTURE]
+    for message_type, handler in handler_table(service).items():
+        assert f"| `{message_type.event_type}` |" in table
+        assert f"{service}: `{handler.__module__}.{handler.__qualname__}`" in table
+
+
+def test_the_readme_links_the_architecture_document_of_the_repository():
+    readme = (ROOT / "README.md").read_text()
+    assert "(docs/architecture.md)" in readme
+    assert "../shared/" not in readme

@@ -44,10 +44,16 @@ async def test_exports_write_registrants_formulas_as_plain_text(saga):
 
 
 def test_registered_at_is_berlin_time_whatever_the_servers_zone():
+    from uuid import uuid4
+
+    from registration.domain.model import Registration, Status
     from registration.entrypoints.exports import as_rows
 
-    record = {"id": 1, "session_id": 2, "created_at": datetime.fromisoformat("2027-03-10T13:00:00+00:00"),
-              "status": "confirmed", "first_name": "Jana", "last_name": "Muster", "email": "j@example.org",
-              "organisation": "Muster GmbH", "phone": None, "remarks": None}
-    [row] = as_rows([record], {2: "Themenforum"}, {})
+    session_id = uuid4()
+    record = Registration(
+        id=uuid4(), event_id=uuid4(), session_id=session_id, status=Status.confirmed, first_name="Jana",
+        last_name="Muster", email="j@example.org", organisation="Muster GmbH", phone=None, remarks=None,
+        language="de", rejection_reason=None, waitlist_sequence=None, cancelled_by=None,
+        created_at=datetime.fromisoformat("2027-03-10T13:00:00+00:00"), decided_at=None, cancelled_at=None)
+    [row] = as_rows([record], {session_id: "Themenforum"}, {})
     assert "2027-03-10 14:00" in row

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from treffpunkt_shared.topics import TOPICS
 
+from ..consumed import consumed
 from ..waiting import wait_until
 
 
@@ -40,31 +41,32 @@ async def redeliver_everything(bootstrap: list[str]) -> int:
 
 
 async def test_redelivering_every_message_changes_nothing(saga, kafka_bootstrap):
+    services = (saga.catalog, saga.registration)
+    # Each of these topics has exactly one of these two services among its consumers.
+    topics = sorted({topic for s in services for topic in s.app.state.runtime.consumer.topics})
+    seen_at_start = {topic: consumed([topic]) for topic in topics}
     event = await saga.create_event([(3, 2)])
     session = event["sessions"][0]
     registrations = [(await saga.register(event, session, wait=5)).json() for _ in range(6)]
     await saga.registration.client.post(registrations[0]["links"]["cancel"])
     await wait_until(lambda: _status_is(saga, registrations[3], "confirmed"), what="promotion after the cancel")
-    services = (saga.catalog, saga.registration)
     # The promotion's own messages (RegistrationPromoted to the catalog) may still be on their way.
-    await wait_until(lambda: _all_consumed(services, kafka_bootstrap), what="every message consumed")
+    await wait_until(lambda: _all_consumed(services, seen_at_start, kafka_bootstrap), what="every message consumed")
     before = [await saga.status(r) for r in registrations]
     ledger_before = await saga.session(session["id"])
 
-    stats = [s.app.state.runtime.consumer.stats for s in services]
-    handled_before = [s.handled for s in stats]
-    duplicates_before = sum(s.duplicates for s in stats)
+    handled_before = consumed(topics, ["handled"])
+    duplicates_before = consumed(topics, ["duplicate"])
     outboxes_before = [await _outbox_size(s) for s in services]
 
-    # Each of the three topics has exactly one of these two services among its consumers.
     replayed = await redeliver_everything(kafka_bootstrap)
 
     async def all_seen_again() -> bool:
-        return sum(s.duplicates for s in stats) - duplicates_before >= replayed
+        return consumed(topics, ["duplicate"]) - duplicates_before >= replayed
 
     await wait_until(all_seen_again, what="every redelivered message dropped by the inboxes")
     assert replayed > 0
-    assert [s.app.state.runtime.consumer.stats.handled for s in services] == handled_before
+    assert consumed(topics, ["handled"]) == handled_before
     assert [await _outbox_size(s) for s in services] == outboxes_before
     assert [await saga.status(r) for r in registrations] == before
     assert await saga.session(session["id"]) == ledger_before
@@ -74,8 +76,8 @@ async def _status_is(saga, registration, status) -> bool:
     return (await saga.status(registration))["status"] == status
 
 
-async def _all_consumed(services, bootstrap: list[str]) -> bool:
-    """Every outbox published, and each consumer has seen every message on its topics."""
+async def _all_consumed(services, seen_at_start: dict[str, int], bootstrap: list[str]) -> bool:
+    """Every outbox published, and each consumer has seen every message on its topics since the start."""
     for service in services:
         rows = await service.fetch("SELECT count(*) AS n FROM outbox_message WHERE published_at IS NULL")
         if rows[0]["n"]:
@@ -85,11 +87,11 @@ async def _all_consumed(services, bootstrap: list[str]) -> bool:
     try:
         for service in services:
             consumer = service.app.state.runtime.consumer
-            partitions = [TopicPartition(t.name, p) for t in TOPICS if t.name in consumer.handlers
+            partitions = [TopicPartition(t.name, p) for t in TOPICS if t.name in consumer.topics
                           for p in range(t.partitions)]
             on_topics = sum((await reader.end_offsets(partitions)).values())
-            stats = consumer.stats
-            if stats.handled + stats.duplicates + stats.dead_lettered < on_topics:
+            seen = sum(consumed([topic]) - seen_at_start[topic] for topic in consumer.topics)
+            if seen < on_topics:
                 return False
         return True
     finally:

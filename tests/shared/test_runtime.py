@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 from pydantic_settings import SettingsConfigDict
 
-from treffpunkt_shared.contracts.registration import REGISTRATION_TOPIC
+from treffpunkt_shared.contracts.registration import REGISTRATION_TOPIC, RegistrationRequested
 from treffpunkt_shared.runtime import create_runtime
 from treffpunkt_shared.settings import ServiceSettings
 
@@ -63,7 +63,7 @@ async def frozen_member(settings) -> AsyncIterator[asyncio.subprocess.Process]:
 
 async def test_the_service_is_ready_while_its_consumer_waits_for_the_group_and_stops_from_there(settings, frozen_member):
     runtime = create_runtime(settings)
-    runtime.consume(REGISTRATION_TOPIC, lambda conn, envelopes: asyncio.sleep(0))
+    runtime.consume({RegistrationRequested: lambda conn, messages, _: asyncio.sleep(0)})
 
     # The frozen member holds the group for a minute: a start that waited for the join would time out.
     await asyncio.wait_for(runtime.start(), 20)

@@ -5,11 +5,9 @@ from opentelemetry.trace import TracerProvider
 
 from treffpunkt_shared import runtime
 from treffpunkt_shared.contracts.catalog import CATALOG_TOPIC
-from treffpunkt_shared.contracts.registration import REGISTRATION_TOPIC
 from treffpunkt_shared.contracts.seats import SEAT_TOPIC
 
-from .entrypoints import public_api, staff_api
-from .service_layer.seat_ledger import handle_registration_events
+from .entrypoints import consumers, public_api, staff_api
 from .settings import CatalogSettings
 
 DESCRIPTION = """\
@@ -31,10 +29,12 @@ def create_app(settings: CatalogSettings | None = None, *, tracer_provider: Trac
     """`tracer_provider`: where spans go; by default as `settings` say (see `treffpunkt_shared.tracing`)."""
     settings = settings or CatalogSettings()
     service = runtime.create_runtime(settings, tracer_provider=tracer_provider)
-    service.consume(REGISTRATION_TOPIC, handle_registration_events)
-    service.publishes(CATALOG_TOPIC, "The new state of each organisation, contact person, programme and event that "
-                      "changed (events with their sessions), keyed by its id; compacted: the latest state of each "
-                      "stays. The other services keep their local copy of the catalog from it.")
-    service.publishes(SEAT_TOPIC, "The seat ledger's decision for each registration (seat, waiting list or rejected), "
-                      "releases on cancellation and moves up from the waiting list, keyed by registration id.")
+    service.consume(consumers.HANDLERS)
+    service.document_published_topic(
+        CATALOG_TOPIC, "The new state of each organisation, contact person, programme and event that changed (events "
+        "with their sessions), keyed by its id; compacted: the latest state of each stays. The other services keep "
+        "their local copy of the catalog from it.")
+    service.document_published_topic(
+        SEAT_TOPIC, "The seat ledger's decision for each registration (seat, waiting list or rejected), releases on "
+        "cancellation and moves up from the waiting list, keyed by registration id.")
     return runtime.create_app(service, title="Treffpunkt catalog", description=DESCRIPTION, configure=_configure)

@@ -15,9 +15,9 @@ import asyncpg
 from treffpunkt_shared.contracts.catalog import EventStatus, OrganisationKind
 
 from .adapters import queries
+from .domain.commands import AddSession, CreateContactPerson, CreateEvent, CreateOrganisation, CreateProgramme
 from .domain.status import StatusChange
 from .service_layer import handlers
-from .service_layer.commands import AddSession, CreateContactPerson, CreateEvent, CreateOrganisation, CreateProgramme
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

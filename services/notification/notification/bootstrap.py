@@ -6,9 +6,7 @@ from datetime import timedelta
 from fastapi import FastAPI
 from opentelemetry.trace import TracerProvider
 
-from treffpunkt_shared.contracts.catalog import CATALOG_TOPIC
 from treffpunkt_shared.contracts.delivery import DELIVERY_TOPIC
-from treffpunkt_shared.contracts.registration import REGISTRATION_TOPIC
 from treffpunkt_shared.runtime import create_app as create_service_app
 from treffpunkt_shared.runtime import create_runtime
 
@@ -19,6 +17,7 @@ from .entrypoints import api, consumers
 from .entrypoints.workers import repeat
 from .service_layer.composing import Composer
 from .service_layer.delivery import Sender
+from .service_layer.handling import HandlerDependencies
 from .service_layer.notices import queue_due_notices
 from .settings import NotificationSettings
 
@@ -33,11 +32,11 @@ def create_app(settings: NotificationSettings | None = None, *, clock: Clock | N
     smtp = SmtpPool(settings)
     sender = Sender(lambda: runtime.pool, smtp, Composer(Templates(settings.templates_dir), settings), settings, clock,
                     runtime.tracer)
-    runtime.consume(REGISTRATION_TOPIC, consumers.registration_events(settings, clock, sender.wake))
-    runtime.consume(CATALOG_TOPIC, consumers.catalog_events(settings))
-    runtime.publishes(DELIVERY_TOPIC, "Each email's fate: sent (with the SMTP server's reply) or failed (with the "
-                      "error, and whether it was refused permanently), keyed by registration id or, for contact "
-                      "persons' notices, by Message-ID. Names the recipient: bounded retention.")
+    runtime.consume(consumers.HANDLERS, HandlerDependencies(settings.sender_domain, clock, sender.wake))
+    runtime.document_published_topic(
+        DELIVERY_TOPIC, "Each email's fate: sent (with the SMTP server's reply) or failed (with the error, and "
+        "whether it was refused permanently), keyed by registration id or, for contact persons' notices, by "
+        "Message-ID. Names the recipient: bounded retention.")
 
     async def queue_notices() -> int:
         return await queue_due_notices(runtime.pool, now=clock.now(),

@@ -9,19 +9,15 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from opentelemetry.trace import TracerProvider
 
-from treffpunkt_shared.catalog_copy import apply_catalog_events
-from treffpunkt_shared.contracts.catalog import CATALOG_TOPIC
 from treffpunkt_shared.contracts.registration import REGISTRATION_TOPIC
-from treffpunkt_shared.contracts.seats import SEAT_TOPIC
 from treffpunkt_shared.runtime import create_app as create_service_app
 from treffpunkt_shared.runtime import create_runtime
 
 from .adapters.decision_waiter import DecisionWaiter
 from .adapters.rate_limits import purge_expired
-from .entrypoints import api, calendar_feeds, pages, staff_api
+from .entrypoints import api, calendar_feeds, consumers, pages, staff_api
 from .entrypoints.errors import invalid_request
 from .links import Links
-from .service_layer.decisions import seat_decision_handler
 from .settings import RegistrationSettings
 
 
@@ -31,11 +27,10 @@ def create_app(settings: RegistrationSettings | None = None, *, tracer_provider:
     runtime = create_runtime(settings, tracer_provider=tracer_provider)  # refuses to go on without the secret
     links = Links(settings.base_url, settings.signing_secret.get_secret_value())
     waiter = DecisionWaiter(runtime.dsn)
-    runtime.consume(CATALOG_TOPIC, apply_catalog_events)
-    runtime.consume(SEAT_TOPIC, seat_decision_handler(links))
-    runtime.publishes(REGISTRATION_TOPIC, "Each registration's requests to the seat ledger (ids only) and its outcomes "
-                      "with the participant's data for the emails, keyed by registration id. Holds personal data: "
-                      "bounded retention.")
+    runtime.consume(consumers.HANDLERS, links)
+    runtime.document_published_topic(
+        REGISTRATION_TOPIC, "Each registration's requests to the seat ledger (ids only) and its outcomes with the "
+        "participant's data for the emails, keyed by registration id. Holds personal data: bounded retention.")
     runtime.on_stop(waiter.close)
     runtime.run_in_background(purge_expired(lambda: runtime.pool, settings.rate_limit_window_seconds))
 

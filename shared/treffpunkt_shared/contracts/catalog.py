@@ -18,7 +18,6 @@ from .envelope import EventPayload, registry
 CATALOG_TOPIC = "catalog.catalog.v1"
 
 _ORG_ID = "5b0e8a3c-1f6d-4e49-9f7a-2a8c4d1e0b01"
-_CITY_ID = "5b0e8a3c-1f6d-4e49-9f7a-2a8c4d1e0b02"
 _CONTACT_ID = "7c2d9e4f-3a1b-4c5d-8e6f-1a2b3c4d5e01"
 _PROGRAMME_ID = "9e4f1a2b-3c4d-4e5f-8a6b-7c8d9e0f1a01"
 _EVENT_ID = "3a4b5c6d-7e8f-4a1b-9c2d-3e4f5a6b7c01"

@@ -1,14 +1,21 @@
 """Batch consumers with the inbox and a dead-letter topic, on FastStream.
 
+Each service gives one handler table (its `entrypoints/consumers.py`): message type → handler.
+The consumer subscribes to the topics of those types, parses each message's envelope and payload
+once, and hands consecutive messages that go to one handler (a run of one type, at least) to it
+together, in their order: a run of requests is decided together, and a message is never handled
+before one that came earlier on its partition (the order per key). Types without a handler are
+recorded in the inbox and otherwise ignored.
+
 A batch of records is handled in one database transaction (throughput); ids already in the inbox
 are dropped. If the batch fails, each record is tried alone so that one bad message cannot hold
 up the others: a record that cannot be parsed or handled goes to `<topic>.dlq` with the error,
 and the consumer goes on. A database that is away is not the message's fault: the batch is
 rewound and tried again after a pause.
 
-Handlers loop over their batch with `one_by_one`, so each log line names the registration it is
-about; `after_commit` defers what must only happen once the batch's transaction has committed
-(counting what it did: a batch rolled back and handled again must not count twice).
+Handlers loop over their messages with `one_by_one`, so each log line names the registration it is
+about; `commit_hooks.after_commit` defers what must only happen once the batch's transaction has
+committed.
 """
 
 import asyncio
@@ -16,9 +23,9 @@ import itertools
 import logging
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterator, Sequence
-from contextvars import ContextVar
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
 
 import asyncpg
 from aiokafka import ConsumerRecord
@@ -28,15 +35,30 @@ from faststream.kafka.message import KafkaMessage
 from opentelemetry.trace import Tracer
 from pydantic import ValidationError
 
-from ..contracts.envelope import Envelope
+from ..contracts.envelope import Envelope, EventPayload
 from ..logs import correlation_id
 from ..metrics import MESSAGE_HANDLER_LATENCY, MESSAGES_CONSUMED
 from ..tracing import consuming, record_headers
+from .commit_hooks import run_after_commit
 from .inbox import claim
 
 log = logging.getLogger(__name__)
 
-BatchHandler = Callable[[asyncpg.Connection, Sequence[Envelope]], Awaitable[None]]
+P = TypeVar("P", bound=EventPayload)
+
+
+@dataclass(frozen=True)
+class Received(Generic[P]):
+    """A message as its handler gets it: the payload, parsed once, and the envelope it came in."""
+
+    payload: P
+    envelope: Envelope
+
+
+# A handler gets the connection of the batch's transaction, its run of messages and the service's
+# dependencies (what `Runtime.consume` was given with the table: links, settings, a clock, ...).
+Handler = Callable[[asyncpg.Connection, Sequence[Received[Any]], Any], Awaitable[None]]
+HandlerTable = Mapping[type[EventPayload], Handler]
 
 # Failures that are not the message's fault: the batch is tried again as it is, never dead-lettered.
 _TRANSIENT = (OSError, asyncpg.InterfaceError, asyncpg.CannotConnectNowError,
@@ -45,63 +67,69 @@ _TRANSIENT = (OSError, asyncpg.InterfaceError, asyncpg.CannotConnectNowError,
               asyncpg.SerializationError, TimeoutError)
 
 
-_after_commit: ContextVar[list[Callable[[], None]] | None] = ContextVar("after_commit", default=None)
-
-
 def dead_letter_topic(topic: str) -> str:
     return f"{topic}.dlq"
 
 
-def one_by_one(envelopes: Sequence[Envelope]) -> Iterator[Envelope]:
-    """The batch's envelopes in order, each one's correlation id on the log lines written while it is handled."""
+def one_by_one(messages: Sequence[Received[P]]) -> Iterator[Received[P]]:
+    """The messages in order, each one's correlation id on the log lines written while it is handled."""
     previous = correlation_id.get()
     try:
-        for envelope in envelopes:
-            correlation_id.set(envelope.correlation_id)
-            yield envelope
+        for message in messages:
+            correlation_id.set(message.envelope.correlation_id)
+            yield message
     finally:
         correlation_id.set(previous)
 
 
-def after_commit(callback: Callable[[], None]) -> None:
-    """Call `callback` once the transaction of the batch being handled has committed."""
-    callbacks = _after_commit.get()
-    if callbacks is None:
-        raise RuntimeError("after_commit() is for the handlers of a consumer, while they handle a batch")
-    callbacks.append(callback)
+def topics_of(handlers: HandlerTable) -> list[str]:
+    """The topics that carry the table's message types, in the table's order."""
+    return list(dict.fromkeys(message_type.topic for message_type in handlers))
 
 
-@dataclass
-class ConsumerStats:
-    handled: int = 0
-    duplicates: int = 0
-    dead_lettered: int = 0
+# A record as the consumer works with it: its envelope and payload (None: no handler here for its type).
+_Parsed = tuple[ConsumerRecord, Envelope, EventPayload | None]
 
 
 @dataclass
 class InboxConsumer:
-    """Handles the records of a service's topics, each topic with its handler.
+    """Handles the records of a service's topics with its handler table.
 
     One consumer per process for all topics: one Kafka group member, one transaction per batch.
     """
 
     name: str
     pool: Callable[[], asyncpg.Pool]
-    handlers: dict[str, BatchHandler]
+    handlers: HandlerTable
     publish_dead_letter: Callable[[ConsumerRecord, str], Awaitable[None]]
+    dependencies: Any = None  # given to every handler
     retry_pause: float = 1.0
     tracer: Tracer | None = None  # None: tracing is off
+    _types: dict[tuple[str, str], type[EventPayload]] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.stats = ConsumerStats()
+        self._types = {(message_type.topic, message_type.event_type): message_type for message_type in self.handlers}
+
+    @property
+    def topics(self) -> list[str]:
+        return topics_of(self.handlers)
 
     async def consume(self, records: Sequence[ConsumerRecord]) -> None:
-        parsed: list[tuple[ConsumerRecord, Envelope]] = []
+        parsed: list[_Parsed] = []
         for record in records:
             try:
-                parsed.append((record, Envelope.model_validate_json(record.value or b"")))
+                envelope = Envelope.model_validate_json(record.value or b"")
             except ValidationError as exc:
                 await self._dead_letter(record, f"not a valid envelope: {exc}", reason="not a valid envelope")
+                continue
+            message_type = self._types.get((record.topic, envelope.event_type))
+            try:
+                payload = message_type.model_validate(envelope.payload) if message_type is not None else None
+            except ValidationError as exc:
+                await self._dead_letter(record, f"{type(exc).__name__}: {exc}",
+                                        reason=f"{envelope.event_type} {envelope.event_id}: not a valid payload")
+                continue
+            parsed.append((record, envelope, payload))
         if not parsed:
             return
         try:
@@ -112,15 +140,16 @@ class InboxConsumer:
             raise
         except Exception:
             log.warning("%s: a batch of %d failed; handling its messages one by one", self.name, len(parsed))
-            for record, envelope in parsed:
-                await self._handle_alone(record, envelope)
+            for message in parsed:
+                await self._handle_alone(message)
 
-    async def _handle_alone(self, record: ConsumerRecord, envelope: Envelope) -> None:
+    async def _handle_alone(self, message: _Parsed) -> None:
+        record, envelope, _ = message
         token = correlation_id.set(envelope.correlation_id)
         try:
-            await self._handle([(record, envelope)])
+            await self._handle([message])
         except _TRANSIENT:
-            _count([(record, envelope)], "failed")
+            _count([message], "failed")
             await asyncio.sleep(self.retry_pause)
             raise
         except Exception as exc:
@@ -129,42 +158,38 @@ class InboxConsumer:
         finally:
             correlation_id.reset(token)
 
-    async def _handle(self, messages: Sequence[tuple[ConsumerRecord, Envelope]]) -> None:
-        committed: list[Callable[[], None]] = []
-        token = _after_commit.set(committed)
-        try:
+    async def _handle(self, messages: Sequence[_Parsed]) -> None:
+        with run_after_commit():
             fresh = await self._handle_new(messages)
-        finally:
-            _after_commit.reset(token)
-        for callback in committed:
-            callback()
-        self.stats.handled += len(fresh)
-        self.stats.duplicates += len(messages) - len(fresh)
         handled = _count(fresh, "handled")
-        for topic, count in Counter(record.topic for record, _ in messages).items():
+        for topic, count in Counter(record.topic for record, _, _ in messages).items():
             MESSAGES_CONSUMED.labels(topic, "duplicate").inc(count - handled[topic])
         if log.isEnabledFor(logging.DEBUG):
             self._log_handled(fresh)
 
-    async def _handle_new(self, messages: Sequence[tuple[ConsumerRecord, Envelope]]) -> list[tuple[ConsumerRecord, Envelope]]:
+    async def _handle_new(self, messages: Sequence[_Parsed]) -> list[_Parsed]:
         """Handle the messages not in the inbox yet, in one transaction; those messages."""
         async with self.pool().acquire() as conn, conn.transaction():
-            new_ids = await claim(conn, self.name, [envelope.event_id for _, envelope in messages])
-            fresh: list[tuple[ConsumerRecord, Envelope]] = []
-            for record, envelope in messages:
-                if envelope.event_id in new_ids:
-                    new_ids.discard(envelope.event_id)  # the same message twice in one batch counts once
-                    fresh.append((record, envelope))
-            with consuming(self.tracer, self.name, fresh):
-                # Consecutive messages of one topic go to its handler together, in their order.
-                for topic, group in itertools.groupby(fresh, key=lambda item: item[0].topic):
+            new_ids = await claim(conn, self.name, [envelope.event_id for _, envelope, _ in messages])
+            fresh: list[_Parsed] = []
+            for message in messages:
+                event_id = message[1].event_id
+                if event_id in new_ids:
+                    new_ids.discard(event_id)  # the same message twice in one batch counts once
+                    fresh.append(message)
+            with consuming(self.tracer, self.name, [(record, envelope) for record, envelope, _ in fresh]):
+                # The messages without a handler here change nothing, so they do not split a run: consecutive
+                # messages for one handler go to it together, in their order.
+                handled = [(self.handlers[type(payload)], record.topic, Received(payload, envelope))
+                           for record, envelope, payload in fresh if payload is not None]
+                for (handler, topic), run in itertools.groupby(handled, key=lambda item: item[:2]):
                     started = time.perf_counter()
-                    await self.handlers[topic](conn, [envelope for _, envelope in group])
+                    await handler(conn, [message for _, _, message in run], self.dependencies)
                     MESSAGE_HANDLER_LATENCY.labels(topic).observe(time.perf_counter() - started)
         return fresh
 
-    def _log_handled(self, messages: Sequence[tuple[ConsumerRecord, Envelope]]) -> None:
-        for record, envelope in messages:
+    def _log_handled(self, messages: Sequence[_Parsed]) -> None:
+        for record, envelope, _ in messages:
             token = correlation_id.set(envelope.correlation_id)
             log.debug("%s: handled %s %s from %s[%d]@%d", self.name, envelope.event_type, envelope.event_id,
                       record.topic, record.partition, record.offset)
@@ -173,15 +198,14 @@ class InboxConsumer:
     async def _dead_letter(self, record: ConsumerRecord, error: str, *, reason: str) -> None:
         """`error` (the full text, which may quote the message's personal data) goes with the dead
         letter only; the log gets `reason`, which names no more than types and ids."""
-        self.stats.dead_lettered += 1
         MESSAGES_CONSUMED.labels(record.topic, "dead_lettered").inc()
         log.error("%s: message at %s[%d]@%d goes to the dead-letter topic: %s",
                   self.name, record.topic, record.partition, record.offset, reason)
         await self.publish_dead_letter(record, error)
 
 
-def _count(messages: Sequence[tuple[ConsumerRecord, Envelope]], outcome: str) -> Counter[str]:
-    by_topic = Counter(record.topic for record, _ in messages)
+def _count(messages: Sequence[_Parsed], outcome: str) -> Counter[str]:
+    by_topic = Counter(record.topic for record, _, _ in messages)
     for topic, count in by_topic.items():
         MESSAGES_CONSUMED.labels(topic, outcome).inc(count)
     return by_topic
@@ -202,7 +226,7 @@ def subscribe(
 
     on_batch.__name__ = f"{consumer.name}_consumer"
     broker.subscriber(
-        *consumer.handlers,
+        *consumer.topics,
         description=f"Consumer group `{consumer.name}`: batches of up to {max_records} messages, each batch handled "
         "in one transaction that records the message ids (inbox), so a redelivered message changes nothing. A "
         "message that cannot be handled goes to `<topic>.dlq` with the error in the `dlq-error` header.",

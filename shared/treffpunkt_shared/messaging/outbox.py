@@ -1,6 +1,7 @@
 """The transactional outbox: services never write the database and then publish.
 
-`enqueue` writes a message in the caller's transaction; the `OutboxRelay` publishes committed rows
+`enqueue` writes a message in the caller's transaction (`in_statement`, in the caller's own statement:
+a change and its message in one round trip); the `OutboxRelay` publishes committed rows
 in id order with Kafka's idempotent producer and marks them published. The relay sleeps on
 `LISTEN outbox` and is woken by the NOTIFY that `enqueue` sends (delivered at commit); a slow poll
 only covers a lost connection. Replicas of a service share the table: a transaction-level advisory
@@ -16,6 +17,8 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
@@ -53,32 +56,69 @@ async def enqueue_many(
     own, in place of the current trace context (work done for many traces at once, as a batch of emails)."""
     if not payloads:
         return []
-    envelopes = [Envelope.wrap(p, producer=producer, correlation_id=c) for p, c in payloads]
     if headers is None:
         headers = [trace_headers(c) for _, c in payloads]
+    rows = [_row(p, producer=producer, correlation_id=c, headers=h) for (p, c), h in zip(payloads, headers, strict=True)]
     # One round trip for the rows and the NOTIFY (delivered at commit) that wakes the relay. The bodies
     # are JSON text already: cast in SQL rather than encoded again by the jsonb codec.
     await conn.execute(
-        """
+        f"""
         WITH written AS (
-            INSERT INTO outbox_message (event_id, topic, message_key, event_type, body, headers)
+            INSERT INTO outbox_message ({_COLUMNS})
             SELECT event_id, topic, message_key, event_type, body::jsonb, headers
             FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[]) WITH ORDINALITY
-                AS m(event_id, topic, message_key, event_type, body, headers, n)
+                AS m({_COLUMNS}, n)
             ORDER BY n  -- ids in the order given: the relay publishes in id order
             RETURNING 1
         )
-        SELECT pg_notify($7, '') FROM (SELECT count(*) FROM written) AS done
+        SELECT {_WAKE.format(7)} FROM (SELECT count(*) FROM written) AS done
         """,
-        [e.event_id for e in envelopes],
-        [p.topic for p, _ in payloads],
-        [p.message_key() for p, _ in payloads],
-        [p.event_type for p, _ in payloads],
-        [e.model_dump_json() for e in envelopes],
-        list(headers),
+        *(list(column) for column in zip(*(row.values for row in rows), strict=True)),
         OUTBOX_CHANNEL,
     )
-    return envelopes
+    return [row.envelope for row in rows]
+
+
+@dataclass(frozen=True)
+class InStatement:
+    """A message to write in the caller's own statement: `cte` (a data-modifying WITH item) inserts it once
+    for each row of the caller's `source` CTE, and the statement selects `wake` (the relay's NOTIFY, as
+    the statement's outer query must: a CTE that is not data-modifying runs only when selected from)."""
+
+    envelope: Envelope
+    cte: str
+    wake: str
+    parameters: tuple[Any, ...]
+
+
+def in_statement(payload: EventPayload, *, producer: str, correlation_id: str | None, source: str,
+                 first_parameter: int) -> InStatement:
+    """`payload` as part of the caller's statement, its parameters numbered from `first_parameter`; for a
+    change and its message in one statement (atomic without a transaction, one round trip)."""
+    row = _row(payload, producer=producer, correlation_id=correlation_id, headers=trace_headers(correlation_id))
+    p = first_parameter
+    cte = f"""outbox_write AS (
+            INSERT INTO outbox_message ({_COLUMNS})
+            SELECT ${p}::uuid, ${p + 1}::text, ${p + 2}::text, ${p + 3}::text, ${p + 4}::text::jsonb, ${p + 5}::jsonb
+            FROM {source}
+        )"""
+    return InStatement(row.envelope, cte, _WAKE.format(p + 6), (*row.values, OUTBOX_CHANNEL))
+
+
+_COLUMNS = "event_id, topic, message_key, event_type, body, headers"
+_WAKE = "pg_notify(${}, '')"
+
+
+@dataclass(frozen=True)
+class _Row:
+    envelope: Envelope
+    values: tuple[UUID, str, str, str, str, dict[str, str]]  # in the order of _COLUMNS
+
+
+def _row(payload: EventPayload, *, producer: str, correlation_id: str | None, headers: dict[str, str]) -> _Row:
+    envelope = Envelope.wrap(payload, producer=producer, correlation_id=correlation_id)
+    return _Row(envelope, (envelope.event_id, payload.topic, payload.message_key(), payload.event_type,
+                           envelope.model_dump_json(), headers))
 
 
 @dataclass(frozen=True)

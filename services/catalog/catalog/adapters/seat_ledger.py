@@ -1,9 +1,10 @@
-"""The seat ledger in PostgreSQL: the session row's counters are the truth, changed only by
-conditional updates, and its CHECK constraints (`seats_allocated BETWEEN 0 AND capacity`) make
-overselling impossible whatever runs concurrently.
+"""The seat ledger in PostgreSQL: loads the sessions' counters and the allocations that the seat rule
+(`domain.seats`) decides on, and stores what they became. The session row's counters are the truth;
+its CHECK constraints (`seats_allocated BETWEEN 0 AND capacity`) make overselling impossible whatever
+runs concurrently.
 
-Lock order, everywhere: the session row first, then allocations. Rejected requests leave no row
-(their decision is the message; the inbox keeps redelivery from deciding twice).
+Lock order, everywhere: the session row first, then allocations; the counters are written as the
+rule left them, which is safe because the session stays locked until the transaction ends.
 
 Requests are decided a batch at a time: the batch's sessions are locked and read once, the
 decisions made in memory in the requests' order, and the counters and allocations written back
@@ -11,38 +12,18 @@ in one statement, so a batch costs a few statements whatever its size.
 """
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
 from uuid import UUID
 
 import asyncpg
 
-from ..domain.seats import Allotment
+from treffpunkt_shared.contracts.catalog import EventStatus
+
+from ..domain.seats import Allocation, AllocationState, SessionLedger
+
+_ALLOCATION = "registration_id, session_id, event_id, state, waitlist_sequence, requested_at, promoted"
 
 
-@dataclass(frozen=True)
-class LockedSession:
-    """A session locked for deciding requests: its event's state and what it has left to give."""
-
-    event_id: UUID
-    event_status: str
-    registration_deadline: datetime
-    allotment: Allotment
-
-
-@dataclass(frozen=True)
-class Allocation:
-    """A request that got a seat (`allocated`) or a place on the waiting list (`waitlisted`)."""
-
-    registration_id: UUID
-    session_id: UUID
-    event_id: UUID
-    state: str
-    waitlist_sequence: int | None
-    requested_at: datetime
-
-
-async def lock_sessions(conn: asyncpg.Connection, session_ids: Iterable[UUID]) -> dict[UUID, LockedSession]:
+async def lock_sessions(conn: asyncpg.Connection, session_ids: Iterable[UUID]) -> dict[UUID, SessionLedger]:
     """Lock the sessions (in id order, so that concurrent batches cannot deadlock) until the transaction
     ends, and read their counters; sessions that do not exist are missing from the answer."""
     rows = await conn.fetch(
@@ -57,18 +38,16 @@ async def lock_sessions(conn: asyncpg.Connection, session_ids: Iterable[UUID]) -
         list(session_ids),
     )
     return {
-        row["id"]: LockedSession(
-            event_id=row["event_id"], event_status=row["event_status"],
-            registration_deadline=row["registration_deadline"],
-            allotment=Allotment(capacity=row["capacity"], waitlist_size=row["waitlist_size"],
-                                seats_allocated=row["seats_allocated"], waitlist_count=row["waitlist_count"],
-                                waitlist_last_sequence=row["waitlist_last_sequence"]),
-        )
+        row["id"]: SessionLedger(
+            session_id=row["id"], event_id=row["event_id"], event_status=EventStatus(row["event_status"]),
+            registration_deadline=row["registration_deadline"], capacity=row["capacity"],
+            waitlist_size=row["waitlist_size"], seats_allocated=row["seats_allocated"],
+            waitlist_count=row["waitlist_count"], waitlist_last_sequence=row["waitlist_last_sequence"])
         for row in rows
     }
 
 
-async def decided(conn: asyncpg.Connection, registration_ids: Iterable[UUID]) -> set[UUID]:
+async def ids_with_allocation(conn: asyncpg.Connection, registration_ids: Iterable[UUID]) -> set[UUID]:
     """Those of `registration_ids` that hold (or held) a seat or a waiting-list place."""
     rows = await conn.fetch(
         "SELECT registration_id FROM seat_allocation WHERE registration_id = ANY($1::uuid[])", list(registration_ids)
@@ -76,80 +55,70 @@ async def decided(conn: asyncpg.Connection, registration_ids: Iterable[UUID]) ->
     return {row["registration_id"] for row in rows}
 
 
-async def save_decisions(conn: asyncpg.Connection, sessions: dict[UUID, LockedSession],
-                         allocations: Sequence[Allocation]) -> None:
-    """Add what the sessions' allotments handed out to their counters and store the allocations, in one
-    statement. The counters' CHECK constraints refuse it all should the sum ever exceed a limit."""
+async def add_allocations(conn: asyncpg.Connection, sessions: Iterable[SessionLedger],
+                          allocations: Sequence[Allocation]) -> None:
+    """Store the sessions' counters and the new allocations, in one statement."""
     if not allocations:
-        return
-    taken = [(id, s.allotment.seats_taken, s.allotment.places_taken) for id, s in sessions.items()
-             if s.allotment.seats_taken or s.allotment.places_taken]
+        return  # nothing was taken, so no counter changed
+    counters = [(s.session_id, s.seats_allocated, s.waitlist_count, s.waitlist_last_sequence) for s in sessions]
     await conn.execute(
         """
         WITH counters AS (
-            UPDATE session s SET seats_allocated = s.seats_allocated + taken.seats,
-                                 waitlist_count = s.waitlist_count + taken.places,
-                                 waitlist_last_sequence = s.waitlist_last_sequence + taken.places
-            FROM unnest($1::uuid[], $2::int[], $3::int[]) AS taken (session_id, seats, places)
-            WHERE s.id = taken.session_id
+            UPDATE session s SET seats_allocated = c.seats_allocated, waitlist_count = c.waitlist_count,
+                                 waitlist_last_sequence = c.waitlist_last_sequence
+            FROM unnest($1::uuid[], $2::int[], $3::int[], $4::int[])
+                AS c (session_id, seats_allocated, waitlist_count, waitlist_last_sequence)
+            WHERE s.id = c.session_id
         )
         INSERT INTO seat_allocation (registration_id, session_id, event_id, state, waitlist_sequence, requested_at)
-        SELECT * FROM unnest($4::uuid[], $5::uuid[], $6::uuid[], $7::text[], $8::int[], $9::timestamptz[])
+        SELECT * FROM unnest($5::uuid[], $6::uuid[], $7::uuid[], $8::text[], $9::int[], $10::timestamptz[])
         """,
-        *zip(*taken, strict=True),
-        *zip(*((a.registration_id, a.session_id, a.event_id, a.state, a.waitlist_sequence, a.requested_at)
+        *zip(*counters, strict=True),
+        *zip(*((a.registration_id, a.session_id, a.event_id, a.state.value, a.waitlist_sequence, a.requested_at)
                for a in allocations), strict=True),
     )
 
 
-async def lock_session(conn: asyncpg.Connection, session_id: UUID) -> None:
-    await conn.execute("SELECT 1 FROM session WHERE id = $1 FOR UPDATE", session_id)
+async def allocation_for_update(conn: asyncpg.Connection, registration_id: UUID) -> Allocation | None:
+    row = await conn.fetchrow(f"SELECT {_ALLOCATION} FROM seat_allocation WHERE registration_id = $1 FOR UPDATE",
+                              registration_id)
+    return _allocation(row) if row else None
 
 
-async def allocation_session(conn: asyncpg.Connection, registration_id: UUID) -> UUID | None:
-    return await conn.fetchval("SELECT session_id FROM seat_allocation WHERE registration_id = $1", registration_id)
-
-
-async def release(conn: asyncpg.Connection, registration_id: UUID, session_id: UUID) -> str | None:
-    """Release what the registration holds (the caller has locked the session): `seat`, `waitlist` or None."""
-    state = await conn.fetchval(
-        "SELECT state FROM seat_allocation WHERE registration_id = $1 FOR UPDATE", registration_id
-    )
-    if state not in ("allocated", "waitlisted"):
-        return None
-    await conn.execute(
-        "UPDATE seat_allocation SET state = 'released', released_at = now() WHERE registration_id = $1",
-        registration_id,
-    )
-    counter = "seats_allocated" if state == "allocated" else "waitlist_count"
-    await conn.execute(f"UPDATE session SET {counter} = {counter} - 1 WHERE id = $1", session_id)
-    return "seat" if state == "allocated" else "waitlist"
-
-
-async def promote(conn: asyncpg.Connection, session_id: UUID) -> list[UUID]:
-    """Move the head of the waiting list onto every free seat (the caller has locked the session);
-    the promoted, in the waiting list's order."""
+async def waiting_list_head(conn: asyncpg.Connection, session_id: UUID, count: int) -> list[Allocation]:
+    """The first `count` still waiting for a seat in the session, locked (the caller has locked the session)."""
+    if count <= 0:
+        return []
     rows = await conn.fetch(
-        """
-        WITH head AS (
-            SELECT registration_id, waitlist_sequence FROM seat_allocation
-            WHERE session_id = $1 AND state = 'waitlisted'
-            ORDER BY waitlist_sequence
-            LIMIT (SELECT greatest(capacity - seats_allocated, 0) FROM session WHERE id = $1)
-            FOR UPDATE
-        )
-        UPDATE seat_allocation a SET state = 'allocated', promoted = true
-        FROM head WHERE a.registration_id = head.registration_id
-        RETURNING a.registration_id, head.waitlist_sequence
+        f"""
+        SELECT {_ALLOCATION} FROM seat_allocation WHERE session_id = $1 AND state = $2
+        ORDER BY waitlist_sequence LIMIT $3 FOR UPDATE
         """,
-        session_id,
+        session_id, AllocationState.waitlisted.value, count,
     )
-    if rows:
+    return [_allocation(row) for row in rows]
+
+
+async def save_changes(conn: asyncpg.Connection, session: SessionLedger, allocations: Sequence[Allocation]) -> None:
+    """Store a session's counters and what its allocations became (released, promoted)."""
+    await conn.execute(
+        "UPDATE session SET seats_allocated = $2, waitlist_count = $3, waitlist_last_sequence = $4 WHERE id = $1",
+        session.session_id, session.seats_allocated, session.waitlist_count, session.waitlist_last_sequence,
+    )
+    if allocations:
         await conn.execute(
             """
-            UPDATE session SET seats_allocated = seats_allocated + $2, waitlist_count = waitlist_count - $2
-            WHERE id = $1
+            UPDATE seat_allocation a SET state = c.state, promoted = c.promoted,
+                released_at = CASE WHEN c.state = $4 AND a.state <> $4 THEN now() ELSE a.released_at END
+            FROM unnest($1::uuid[], $2::text[], $3::boolean[]) AS c (registration_id, state, promoted)
+            WHERE a.registration_id = c.registration_id
             """,
-            session_id, len(rows),
+            [a.registration_id for a in allocations], [a.state.value for a in allocations],
+            [a.promoted for a in allocations], AllocationState.released.value,
         )
-    return [row["registration_id"] for row in sorted(rows, key=lambda r: r["waitlist_sequence"])]
+
+
+def _allocation(row: asyncpg.Record) -> Allocation:
+    return Allocation(registration_id=row["registration_id"], session_id=row["session_id"], event_id=row["event_id"],
+                      state=AllocationState(row["state"]), waitlist_sequence=row["waitlist_sequence"],
+                      requested_at=row["requested_at"], promoted=row["promoted"])

@@ -1,8 +1,18 @@
-"""A session's seats and waiting list: limits set by staff, counters kept by the seat ledger."""
+"""A session's seats and waiting list: limits set by staff (`Seats`), and the seat rule that the seat
+ledger follows (`SessionLedger`): deciding a request, releasing what a cancelled registration held, and
+promoting from the waiting list. Plain objects: the adapter loads them and stores what they became."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from uuid import UUID
 
+from treffpunkt_shared.contracts.catalog import EventStatus
+from treffpunkt_shared.contracts.seats import RejectionReason
 from treffpunkt_shared.errors import InvalidField
+
+from .status import registration_open
 
 
 @dataclass(frozen=True)
@@ -38,29 +48,129 @@ class Seats:
         return self.seats_free == 0 and self.waitlist_count < self.waitlist_size
 
 
-@dataclass
-class Allotment:
-    """Hands out a session's seats, then its waiting-list places, one request after the other, from
-    its counters as they were read under the session's lock; what was handed out (`seats_taken`,
-    `places_taken`) is then added to the stored counters in one write."""
+class AllocationState(StrEnum):
+    allocated = "allocated"    # holds a seat
+    waitlisted = "waitlisted"  # holds a place on the waiting list
+    released = "released"      # gave it back (cancelled)
 
+
+class Released(StrEnum):
+    """What a cancelled registration gave back."""
+
+    seat = "seat"
+    waitlist = "waitlist"
+    nothing = "nothing"
+
+
+@dataclass(frozen=True)
+class SeatRequest:
+    registration_id: UUID
+    event_id: UUID
+    session_id: UUID
+    requested_at: datetime
+
+
+@dataclass
+class Allocation:
+    """What one registration holds (or held) in a session: the ledger keeps one per registration that got a
+    seat or a place; a refused request leaves none (its decision is the message)."""
+
+    registration_id: UUID
+    session_id: UUID
+    event_id: UUID
+    state: AllocationState
+    waitlist_sequence: int | None
+    requested_at: datetime
+    promoted: bool = False
+
+
+@dataclass(frozen=True)
+class Seat:
+    allocation: Allocation
+
+
+@dataclass(frozen=True)
+class WaitingListPlace:
+    allocation: Allocation
+
+
+@dataclass(frozen=True)
+class Refused:
+    request: SeatRequest
+    reason: RejectionReason
+    allocation: None = None  # a refused request holds nothing
+
+
+Decision = Seat | WaitingListPlace | Refused
+
+
+@dataclass
+class SessionLedger:
+    """A session's seats and waiting list as the seat ledger decides on them (its row locked meanwhile): the
+    event's state, the limits and the counters. Deciding, releasing and promoting change the counters here;
+    the adapter stores them as they end up."""
+
+    session_id: UUID
+    event_id: UUID
+    event_status: EventStatus
+    registration_deadline: datetime
     capacity: int
     waitlist_size: int
     seats_allocated: int
     waitlist_count: int
-    waitlist_last_sequence: int
-    seats_taken: int = 0
-    places_taken: int = 0
+    waitlist_last_sequence: int  # the sequence of the last place ever given: places are first come, first served
 
-    def take_seat(self) -> bool:
-        if self.seats_allocated + self.seats_taken >= self.capacity:
-            return False
-        self.seats_taken += 1
-        return True
+    @property
+    def seats_free(self) -> int:
+        # Never negative, even should the capacity have been lowered below what is taken.
+        return max(self.capacity - self.seats_allocated, 0)
 
-    def take_waitlist_place(self) -> int | None:
-        """The new place's sequence on the waiting list, or None when the list is full."""
-        if self.waitlist_count + self.places_taken >= self.waitlist_size:
-            return None
-        self.places_taken += 1
-        return self.waitlist_last_sequence + self.places_taken
+    def decide(self, request: SeatRequest) -> Decision:
+        """A seat while there is one, else a place on the waiting list while there is one, else refused;
+        refused, too, when the event does not take registrations at the time of the request."""
+        if request.event_id != self.event_id:
+            return Refused(request, RejectionReason.unknown_session)
+        if not registration_open(self.event_status, self.registration_deadline, request.requested_at):
+            reason = (RejectionReason.deadline_passed if self.event_status is EventStatus.published
+                      else RejectionReason.closed)
+            return Refused(request, reason)
+        if self.seats_free > 0:
+            self.seats_allocated += 1
+            return Seat(self._allocation(request, AllocationState.allocated, None))
+        if self.waitlist_count < self.waitlist_size:
+            self.waitlist_count += 1
+            self.waitlist_last_sequence += 1
+            return WaitingListPlace(self._allocation(request, AllocationState.waitlisted, self.waitlist_last_sequence))
+        return Refused(request, RejectionReason.full)
+
+    def release(self, allocation: Allocation | None) -> Released:
+        """Give back what a cancelled registration holds (None: it holds nothing here)."""
+        if allocation is None or allocation.state is AllocationState.released:
+            return Released.nothing
+        held = allocation.state
+        allocation.state = AllocationState.released
+        if held is AllocationState.allocated:
+            self.seats_allocated -= 1
+            return Released.seat
+        self.waitlist_count -= 1
+        return Released.waitlist
+
+    def promote(self, waiting: Sequence[Allocation]) -> list[Allocation]:
+        """Move the head of the waiting list (`waiting`: those still waiting, in any order) onto every free
+        seat; those promoted, in the waiting list's order."""
+        head = sorted((a for a in waiting if a.state is AllocationState.waitlisted),
+                      key=lambda a: a.waitlist_sequence or 0)[:self.seats_free]
+        for allocation in head:
+            allocation.state, allocation.promoted = AllocationState.allocated, True
+        self.seats_allocated += len(head)
+        self.waitlist_count -= len(head)
+        return head
+
+    def _allocation(self, request: SeatRequest, state: AllocationState, sequence: int | None) -> Allocation:
+        return Allocation(registration_id=request.registration_id, session_id=self.session_id, event_id=self.event_id,
+                          state=state, waitlist_sequence=sequence, requested_at=request.requested_at)
+
+
+def unknown_session(request: SeatRequest) -> Refused:
+    """The decision for a request naming a session the catalog does not have."""
+    return Refused(request, RejectionReason.unknown_session)

@@ -4,13 +4,14 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 import asyncpg
-from fastapi import Depends, Request
+from fastapi import Depends
 
 from treffpunkt_shared.auth import Access, staff
+from treffpunkt_shared.db import DatabasePool
 
 
-async def _connection(request: Request) -> AsyncIterator[asyncpg.Connection]:
-    async with request.app.state.pool.acquire() as conn:
+async def _connection(pool: DatabasePool) -> AsyncIterator[asyncpg.Connection]:
+    async with pool.acquire() as conn:
         yield conn
 
 

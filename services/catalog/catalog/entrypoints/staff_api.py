@@ -13,9 +13,10 @@ from treffpunkt_shared.contracts.catalog import ContactPerson, EventStatus, Orga
 from treffpunkt_shared.errors import require_found
 
 from ..adapters import queries
+from ..domain import commands
 from ..domain.status import StatusChange
 from ..read_models import StaffEvent, StaffSession
-from ..service_layer import commands, handlers
+from ..service_layer import handlers
 from .dependencies import STAFF_READ, STAFF_WRITE, Connection
 
 _NOT_FOUND = {404: {"description": "Nothing with that id."}}

@@ -16,15 +16,15 @@ from treffpunkt_shared.contracts.catalog import ContactPerson as ContactPersonSn
 from treffpunkt_shared.contracts.catalog import Organisation as OrganisationSnapshot
 from treffpunkt_shared.contracts.catalog import Programme as ProgrammeSnapshot
 from treffpunkt_shared.errors import InvalidField, require_found
-from treffpunkt_shared.messaging.outbox import enqueue_many
+from treffpunkt_shared.messaging.commit_hooks import run_after_commit
 
 from ..adapters import queries
 from ..adapters.repository import CatalogRepository, Kind
+from ..domain import commands
 from ..domain.model import ContactPerson, Event, Organisation, Programme, Session
 from ..domain.status import StatusChange
-from ..metrics import count_decisions
 from ..read_models import StaffEvent, StaffSession
-from . import commands, seat_ledger
+from . import allocation
 from .publishing import (
     publish_contact_person_deleted,
     publish_contact_persons,
@@ -229,24 +229,21 @@ async def add_session(
 
 
 async def update_session(conn: asyncpg.Connection, session_id: UUID, command: commands.UpdateSession) -> StaffSession:
-    promoted: seat_ledger.Decisions = []
-    async with conn.transaction():
-        repo = CatalogRepository(conn)
-        event_id = require_found(await repo.event_id_of_session(session_id), "session", session_id)
-        # The event before its session, as everywhere.
-        event = require_found(await repo.event_for_update(event_id), "event", event_id)
-        event.require_changeable()
-        current = require_found(await repo.session_for_update(session_id), "session", session_id)
-        changes = command.values()
-        revised = replace(current, **changes)
-        await _require_known(repo, Kind.contact_person, "contact_person_ids", changes.get("contact_person_ids"))
-        if revised != current:
-            await repo.save_session(revised)
-            if revised.capacity > current.capacity:
-                # New seats go to the waiting list first, in its order.
-                promoted = await seat_ledger.promote(conn, event_id, session_id)
-                await enqueue_many(conn, promoted, producer="catalog")
-            await _publish_event(conn, event_id)
-        session = await queries.session(conn, session_id)
-    count_decisions(decision for decision, _ in promoted)
-    return session
+    with run_after_commit():
+        async with conn.transaction():
+            repo = CatalogRepository(conn)
+            event_id = require_found(await repo.event_id_of_session(session_id), "session", session_id)
+            # The event before its session, as everywhere.
+            event = require_found(await repo.event_for_update(event_id), "event", event_id)
+            event.require_changeable()
+            current = require_found(await repo.session_for_update(session_id), "session", session_id)
+            changes = command.values()
+            revised = replace(current, **changes)
+            await _require_known(repo, Kind.contact_person, "contact_person_ids", changes.get("contact_person_ids"))
+            if revised != current:
+                await repo.save_session(revised)
+                if revised.capacity > current.capacity:
+                    # New seats go to the waiting list first, in its order.
+                    await allocation.promote(conn, session_id)
+                await _publish_event(conn, event_id)
+            return await queries.session(conn, session_id)

@@ -10,6 +10,8 @@ import asyncpg
 
 from treffpunkt_shared.contracts.catalog import Event, Session
 
+from ..domain.model import session_of
+
 
 @dataclass(frozen=True)
 class StoredEvent:
@@ -48,7 +50,7 @@ async def sessions_of_contact_person(conn: asyncpg.Connection, contact_person_id
     found = []
     for row in rows:
         event = Event.model_validate_json(row["event"])
-        found.append((event, next(s for s in event.sessions if s.id == row["session_id"])))
+        found.append((event, session_of(event, row["session_id"])))
     return found
 
 

@@ -11,7 +11,7 @@ from treffpunkt_shared.contracts.catalog import ContactPerson
 from treffpunkt_shared.contracts.delivery import EmailKind
 from treffpunkt_shared.contracts.registration import Language
 
-from ..domain.model import ContactMode
+from ..domain.model import DEFAULT_CONTACT_LANGUAGE, DEFAULT_CONTACT_MODE, ContactMode
 
 
 @dataclass(frozen=True)
@@ -96,12 +96,13 @@ async def drop_unwanted(conn: asyncpg.Connection | asyncpg.Pool, now: datetime) 
 async def waiting(conn: asyncpg.Connection | asyncpg.Pool) -> list[Waiting]:
     rows = await conn.fetch(
         """
-        SELECT n.contact_person_id, COALESCE(p.mode, 'immediate') AS mode, COALESCE(p.language, 'de') AS language,
+        SELECT n.contact_person_id, COALESCE(p.mode, $1) AS mode, COALESCE(p.language, $2) AS language,
                min(n.id) AS first_notice_id, min(n.noticed_at) AS first_noticed_at
         FROM contact_notice n LEFT JOIN contact_preference p USING (contact_person_id)
         WHERE n.handled_at IS NULL
         GROUP BY n.contact_person_id, p.mode, p.language
-        """
+        """,
+        DEFAULT_CONTACT_MODE.value, DEFAULT_CONTACT_LANGUAGE.value,
     )
     return [Waiting(**{**row, "mode": ContactMode(row["mode"]), "language": Language(row["language"])}) for row in rows]
 

@@ -6,6 +6,7 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
+from treffpunkt_shared.contracts.catalog import Event, Session
 from treffpunkt_shared.contracts.delivery import EmailKind
 from treffpunkt_shared.contracts.registration import Language
 
@@ -29,6 +30,18 @@ class ContactMode(StrEnum):
     immediate = "immediate"
     daily = "daily"
     off = "off"
+
+
+# What a contact person gets who has not chosen: a notice per registration, in German.
+DEFAULT_CONTACT_MODE = ContactMode.immediate
+DEFAULT_CONTACT_LANGUAGE = Language.de
+
+
+def session_of(event: Event | None, session_id: UUID | None) -> Session | None:
+    """The event's session with this id, if the event and the session are known."""
+    if event is None or session_id is None:
+        return None
+    return next((session for session in event.sessions if session.id == session_id), None)
 
 
 class EmailStatus(StrEnum):

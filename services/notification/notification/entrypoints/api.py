@@ -5,25 +5,22 @@ from typing import Annotated
 from uuid import UUID
 
 import asyncpg
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+from fastapi import APIRouter, Depends, HTTPException, Query, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from treffpunkt_shared.auth import STAFF_REFUSALS, Access, staff
 from treffpunkt_shared.contracts.delivery import EmailKind
 from treffpunkt_shared.contracts.registration import Language
+from treffpunkt_shared.db import DatabasePool
 
 from ..adapters import catalog, contact_notices, emails
-from ..domain.model import ContactMode, EmailStatus
+from ..domain.model import DEFAULT_CONTACT_LANGUAGE, DEFAULT_CONTACT_MODE, ContactMode, EmailStatus
 
 router = APIRouter(prefix="/api", tags=["staff"], responses=STAFF_REFUSALS)
 _UNKNOWN_CONTACT_PERSON = {404: {"description": "No session known here lists a contact person with that id."}}
 
 Reader = Annotated[str, Depends(staff(Access.read))]
 Writer = Annotated[str, Depends(staff(Access.write))]
-
-
-def _pool(request: Request) -> asyncpg.Pool:
-    return request.app.state.pool
 
 
 class Delivery(BaseModel):
@@ -62,7 +59,7 @@ class Preference(BaseModel):
 
 @router.get("/deliveries", summary="The delivery log of a registration or a recipient")
 async def delivery_log(
-    request: Request,
+    pool: DatabasePool,
     _: Reader,
     registration_id: Annotated[UUID | None, Query(description="Emails about this registration, including the "
                                                   "contact persons' notices that listed it.")] = None,
@@ -76,7 +73,7 @@ async def delivery_log(
             "loc": ["query", "registration_id"], "type": "missing",
             "msg": "Give registration_id or recipient (or both) to say whose deliveries to show.",
         }])
-    entries = await emails.delivery_log(_pool(request), registration_id=registration_id, recipient=recipient)
+    entries = await emails.delivery_log(pool, registration_id=registration_id, recipient=recipient)
     return [Delivery.model_validate(entry, from_attributes=True) for entry in entries]
 
 
@@ -90,18 +87,18 @@ async def _known(pool: asyncpg.Pool, contact_person_id: UUID) -> contact_notices
 
 @router.get("/contact-persons/{contact_person_id}/preference", summary="How a contact person hears about registrations",
             responses=_UNKNOWN_CONTACT_PERSON)
-async def get_preference(request: Request, contact_person_id: UUID, _: Reader) -> Preference:
-    stored = await _known(_pool(request), contact_person_id)
+async def get_preference(pool: DatabasePool, contact_person_id: UUID, _: Reader) -> Preference:
+    stored = await _known(pool, contact_person_id)
     if stored is None:
-        return Preference(contact_person_id=contact_person_id, mode=ContactMode.immediate, language=Language.de,
+        return Preference(contact_person_id=contact_person_id, mode=DEFAULT_CONTACT_MODE, language=DEFAULT_CONTACT_LANGUAGE,
                           updated_by=None, updated_at=None)
     return Preference.model_validate(stored, from_attributes=True)
 
 
 @router.put("/contact-persons/{contact_person_id}/preference", summary="Choose how a contact person hears about "
             "registrations", responses=_UNKNOWN_CONTACT_PERSON)
-async def set_preference(request: Request, contact_person_id: UUID, body: PreferenceIn, token_name: Writer) -> Preference:
-    pool = _pool(request)
+async def set_preference(pool: DatabasePool, contact_person_id: UUID, body: PreferenceIn,
+                         token_name: Writer) -> Preference:
     await _known(pool, contact_person_id)
     stored = await contact_notices.set_preference(pool, contact_person_id, body.mode, body.language, token_name)
     return Preference.model_validate(stored, from_attributes=True)

@@ -22,7 +22,7 @@ from ..adapters.emails import QueuedEmail
 from ..adapters.mime import CalendarAttachment, OutgoingEmail, mime_message
 from ..adapters.registrations import FillLevel, KnownRegistration
 from ..adapters.templates import Templates
-from ..domain.model import CalendarMethod, calendar_uid
+from ..domain.model import CalendarMethod, calendar_uid, session_of
 from ..settings import NotificationSettings
 
 _CALENDAR_FILENAMES = {Language.de: "termin.ics", Language.en: "event.ics"}
@@ -104,7 +104,7 @@ class Composer:
 
     def _registrant_context(self, email: QueuedEmail, registration: KnownRegistration | None, event: Event | None,
                             now: datetime) -> tuple[dict[str, Any], Address | None, CalendarAttachment | None]:
-        session = next((s for s in event.sessions if registration and s.id == registration.session_id), None) if event else None
+        session = session_of(event, registration.session_id if registration else None)
         if registration is None or event is None or session is None:
             raise NotRenderableYet(f"event {email.event_id} or its session is not in the local copy of the catalog")
         details = email.details
@@ -145,7 +145,7 @@ class Composer:
         groups = []
         for (event_id, session_id), lines in grouped.items():
             event = events[event_id]
-            session = next((s for s in event.sessions if s.id == session_id), None) if event else None
+            session = session_of(event, session_id)
             if event is None or session is None:
                 raise NotRenderableYet(f"event {event_id} or its session {session_id} is not in the local copy of the catalog")
             groups.append(SessionNotices(event, session, lines))

@@ -43,7 +43,6 @@ from .composing import DATABASE_AWAY, Composer, NotRenderableYet
 
 log = logging.getLogger(__name__)
 
-PRODUCER = "notification"
 _WORTH_RETRYING = (TransientSmtpFailure, NotRenderableYet)
 # Stopping waits this long for the batches being sent (an SMTP conversation takes well under a second).
 _STOP_GRACE_SECONDS = 5.0
@@ -200,7 +199,7 @@ class Sender:
                 events.append((EmailFailed(**_about(o.email), attempts=o.attempts, failed_at=failed_at[o.email.id],
                                            error=_error(o), permanent=_permanent(o)), _correlation(o.email)))
                 headers.append(o.trace)
-        await enqueue_many(conn, events, producer=PRODUCER, headers=headers)
+        await enqueue_many(conn, events, producer=NotificationSettings.service_name, headers=headers)
 
     def _wait(self, attempts: int) -> float:
         """Seconds before the next attempt after `attempts` failed ones."""

@@ -1,25 +1,33 @@
 """The catalog's events: kept in the local copy, and when an event is cancelled or moves (time or
 venue), everyone still registered for it is told, with an updated or cancelled calendar entry."""
 
+from collections.abc import Sequence
 from uuid import UUID
 
 import asyncpg
 
 from treffpunkt_shared.catalog_copy import save_event
-from treffpunkt_shared.contracts.catalog import CATALOG_EVENTS, EventSaved
+from treffpunkt_shared.contracts.catalog import EventSaved
 from treffpunkt_shared.contracts.delivery import EmailKind
 from treffpunkt_shared.contracts.envelope import Envelope
+from treffpunkt_shared.messaging.consumer import Received, one_by_one
 from treffpunkt_shared.tracing import trace_headers
 
 from ..adapters import catalog, emails, registrations
 from ..domain.event_changes import EventChange, what_changed
 from ..domain.model import CalendarMethod, RegistrationStatus, registrant_email
+from .handling import HandlerDependencies
 
 
-async def apply_catalog_event(conn: asyncpg.Connection, envelope: Envelope, *, domain: str) -> None:
-    payload = envelope.parse_payload(CATALOG_EVENTS)
-    if not isinstance(payload, EventSaved):
-        return  # others reach the copy inside the event snapshots that show them
+async def apply_events_saved(conn: asyncpg.Connection, messages: Sequence[Received[EventSaved]],
+                             dependencies: HandlerDependencies) -> None:
+    """The handler of `EventSaved`: each snapshot into the local copy, and the registrants told of a change.
+    The catalog's other messages reach the copy inside the event snapshots that show what they changed."""
+    for message in one_by_one(messages):
+        await apply_event_saved(conn, message.payload, message.envelope, domain=dependencies.domain)
+
+
+async def apply_event_saved(conn: asyncpg.Connection, payload: EventSaved, envelope: Envelope, *, domain: str) -> None:
     stored = await catalog.event_for_update(conn, payload.event.id)
     await save_event(conn, payload.event, envelope)
     if stored is None or stored.saved_at > envelope.occurred_at:

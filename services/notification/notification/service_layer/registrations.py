@@ -6,16 +6,14 @@ message is handled with all its emails or not at all.
 
 import logging
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 import asyncpg
 
 from treffpunkt_shared.catalog_copy import get_event
-from treffpunkt_shared.contracts.catalog import Event, Session
+from treffpunkt_shared.contracts.catalog import Event
 from treffpunkt_shared.contracts.delivery import EmailKind
-from treffpunkt_shared.contracts.envelope import Envelope
 from treffpunkt_shared.contracts.registration import (
     Registration,
     RegistrationCancelled,
@@ -24,10 +22,13 @@ from treffpunkt_shared.contracts.registration import (
     RegistrationRejected,
     RegistrationWaitlisted,
 )
+from treffpunkt_shared.messaging.commit_hooks import after_commit
+from treffpunkt_shared.messaging.consumer import Received
 from treffpunkt_shared.tracing import trace_headers
 
 from ..adapters import contact_notices, emails, registrations
-from ..domain.model import CalendarMethod, Registrant, RegistrationStatus, registrant_email
+from ..domain.model import CalendarMethod, Registrant, RegistrationStatus, registrant_email, session_of
+from .handling import HandlerDependencies
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,6 @@ _KIND_AND_STATUS: dict[type[Outcome], tuple[EmailKind, RegistrationStatus]] = {
     RegistrationPromoted: (EmailKind.promoted, RegistrationStatus.confirmed),
     RegistrationCancelled: (EmailKind.cancelled, RegistrationStatus.cancelled),
 }
-OUTCOMES = tuple(_KIND_AND_STATUS)
 
 
 def _registrant(registration: Registration) -> Registrant:
@@ -69,9 +69,12 @@ def _calendar_method(kind: EmailKind, details: dict[str, Any]) -> CalendarMethod
     return None
 
 
-async def record_outcomes(conn: asyncpg.Connection, received: Sequence[tuple[Outcome, Envelope]], *, now: datetime,
-                          domain: str) -> None:
-    """A batch of outcomes, in the order they came: a few statements for all of them."""
+async def record_outcomes(conn: asyncpg.Connection, messages: Sequence[Received[Outcome]],
+                          dependencies: HandlerDependencies) -> None:
+    """The handler of every outcome: a run of them, in the order they came, in a few statements for all;
+    the sender is woken once they are committed. A request for a seat is nobody's email yet."""
+    now, domain = dependencies.clock.now(), dependencies.domain
+    received = [(message.payload, message.envelope) for message in messages]
     await registrations.save_many(conn, [
         (outcome.registration, _KIND_AND_STATUS[type(outcome)][1], envelope.occurred_at,
          _details(outcome).get("waitlist_position"))
@@ -94,7 +97,7 @@ async def record_outcomes(conn: asyncpg.Connection, received: Sequence[tuple[Out
         trace_contexts.append(trace_headers(envelope.correlation_id))
         if registration.event_id not in events:
             events[registration.event_id] = await get_event(conn, registration.event_id)
-        session = _session(events[registration.event_id], registration.session_id)
+        session = session_of(events[registration.event_id], registration.session_id)
         if session is None:
             # The registrant's email waits for the catalog's data; whom to tell is only known from it.
             log.warning("session %s of registration %s is not in the local copy of the catalog: no contact person "
@@ -105,7 +108,5 @@ async def record_outcomes(conn: asyncpg.Connection, received: Sequence[tuple[Out
                     for person in session.contact_persons]
     await emails.add(conn, queued, domain, trace_contexts=trace_contexts)
     await contact_notices.add(conn, notices)
+    after_commit(dependencies.emails_queued)
 
-
-def _session(event: Event | None, session_id: UUID) -> Session | None:
-    return next((s for s in event.sessions if s.id == session_id), None) if event else None

@@ -1,19 +1,13 @@
-"""Registrations in PostgreSQL (explicit SQL)."""
+"""Registrations in PostgreSQL (explicit SQL), read as `domain.model.Registration`."""
 
 from datetime import datetime
 from uuid import UUID
 
 import asyncpg
 
-from treffpunkt_shared.contracts.envelope import Envelope, EventPayload
-from treffpunkt_shared.messaging.schema import OUTBOX_CHANNEL
-from treffpunkt_shared.tracing import trace_headers
+from treffpunkt_shared.messaging.outbox import InStatement
 
-from ..domain.model import Status
-
-# An outbox_message row as `treffpunkt_shared.messaging.outbox.enqueue` writes it: event_id, topic,
-# message_key, event_type, body (JSON text), headers (the trace context).
-OutboxRow = tuple[UUID, str, str, str, str, dict[str, str]]
+from ..domain.model import Registration, Status
 
 COLUMNS = """
     id, event_id, session_id, status, first_name, last_name, email, organisation, phone, remarks,
@@ -24,12 +18,13 @@ COLUMNS = """
 async def insert(conn: asyncpg.Connection | asyncpg.Pool, *, id: UUID, event_id: UUID, session_id: UUID,
                  first_name: str, last_name: str, email: str, email_normalised: str, organisation: str,
                  phone: str | None, remarks: str | None, language: str, now: datetime,
-                 idempotency_key: str | None, request_hash: str | None, request: OutboxRow) -> asyncpg.Record | None:
-    """The registration, its idempotency key and the message asking the catalog for a seat, in one
-    statement: atomic without a transaction, and one round trip. None if the key is taken: by an
-    earlier request with it, or by one racing this (the key's unique index lets this wait until that
-    commits, or proceed if it rolls back)."""
-    return await conn.fetchrow(
+                 idempotency_key: str | None, request_hash: str | None,
+                 request: InStatement) -> Registration | None:
+    """The registration, its idempotency key and the message asking the catalog for a seat (`request`,
+    its parameters from $15, for each row of `inserted`), in one statement: atomic without a transaction,
+    and one round trip. None if the key is taken: by an earlier request with it, or by one racing this
+    (the key's unique index lets this wait until that commits, or proceed if it rolls back)."""
+    return _registration(await conn.fetchrow(
         f"""
         WITH idempotency AS (
             INSERT INTO idempotency_key (key, request_hash, registration_id)
@@ -43,43 +38,42 @@ async def insert(conn: asyncpg.Connection | asyncpg.Pool, *, id: UUID, event_id:
                    $9::text, $10::text, $11::text, $12::timestamptz, $12::timestamptz, $12::timestamptz
             WHERE $13::text IS NULL OR EXISTS (SELECT FROM idempotency)
             RETURNING {COLUMNS}
-        ), requested AS (
-            INSERT INTO outbox_message (event_id, topic, message_key, event_type, body, headers)
-            SELECT $15::uuid, $16::text, $17::text, $18::text, $19::text::jsonb, $20::jsonb FROM inserted
-        )
-        SELECT inserted.* FROM inserted, pg_notify($21, '')
+        ), {request.cte}
+        SELECT inserted.* FROM inserted, {request.wake}
         """,
         id, event_id, session_id, first_name, last_name, email, email_normalised, organisation, phone, remarks,
-        language, now, idempotency_key, request_hash, *request, OUTBOX_CHANNEL,
-    )
+        language, now, idempotency_key, request_hash, *request.parameters,
+    ))
 
 
-async def get(conn: asyncpg.Connection | asyncpg.Pool, registration_id: UUID, *, for_update: bool = False) -> asyncpg.Record | None:
+async def get(conn: asyncpg.Connection | asyncpg.Pool, registration_id: UUID, *,
+              for_update: bool = False) -> Registration | None:
     lock = " FOR UPDATE" if for_update else ""
-    return await conn.fetchrow(f"SELECT {COLUMNS} FROM registration WHERE id = $1{lock}", registration_id)
+    return _registration(await conn.fetchrow(f"SELECT {COLUMNS} FROM registration WHERE id = $1{lock}",
+                                             registration_id))
 
 
 async def set_decided(conn: asyncpg.Connection, registration_id: UUID, status: Status, *,
-                      reason: str | None = None, waitlist_sequence: int | None = None) -> asyncpg.Record:
-    return await conn.fetchrow(
+                      reason: str | None = None, waitlist_sequence: int | None = None) -> Registration:
+    return _registration(await conn.fetchrow(
         f"""
         UPDATE registration
         SET status = $2, rejection_reason = $3, waitlist_sequence = $4, decided_at = now(), updated_at = now()
         WHERE id = $1 RETURNING {COLUMNS}
         """,
         registration_id, status.value, reason, waitlist_sequence,
-    )
+    ))
 
 
-async def set_cancelled(conn: asyncpg.Connection, registration_id: UUID, cancelled_by: str) -> asyncpg.Record:
-    return await conn.fetchrow(
+async def set_cancelled(conn: asyncpg.Connection, registration_id: UUID, cancelled_by: str) -> Registration:
+    return _registration(await conn.fetchrow(
         f"""
         UPDATE registration
         SET status = 'cancelled', cancelled_by = $2, cancelled_at = now(), updated_at = now()
         WHERE id = $1 RETURNING {COLUMNS}
         """,
         registration_id, cancelled_by,
-    )
+    ))
 
 
 async def waitlist_position(conn: asyncpg.Connection | asyncpg.Pool, session_id: UUID, sequence: int) -> int:
@@ -106,8 +100,8 @@ async def session_counts(conn: asyncpg.Connection | asyncpg.Pool, event_id: UUID
 
 
 async def listing(conn: asyncpg.Connection | asyncpg.Pool, *, event_id: UUID, session_id: UUID | None,
-                  status: Status | None) -> list[asyncpg.Record]:
-    return await conn.fetch(
+                  status: Status | None) -> list[Registration]:
+    rows = await conn.fetch(
         f"""
         SELECT {COLUMNS} FROM registration
         WHERE event_id = $1 AND ($2::uuid IS NULL OR session_id = $2) AND ($3::text IS NULL OR status = $3)
@@ -115,20 +109,26 @@ async def listing(conn: asyncpg.Connection | asyncpg.Pool, *, event_id: UUID, se
         """,
         event_id, session_id, status.value if status else None,
     )
+    return [_registration(row) for row in rows]
 
 
-async def find_by_idempotency_key(conn: asyncpg.Connection | asyncpg.Pool, key: str) -> asyncpg.Record | None:
+async def find_by_idempotency_key(conn: asyncpg.Connection | asyncpg.Pool,
+                                  key: str) -> tuple[str, Registration] | None:
     """The registration that the first request with `key` made, with that request's hash."""
-    return await conn.fetchrow(
+    row = await conn.fetchrow(
         f"""
         WITH earlier AS (SELECT request_hash, registration_id FROM idempotency_key WHERE key = $1)
         SELECT request_hash, {COLUMNS} FROM earlier JOIN registration ON id = registration_id
         """,
         key,
     )
+    return (row["request_hash"], _registration(row)) if row is not None else None
 
 
-def outbox_row(payload: EventPayload, *, producer: str, correlation_id: str) -> OutboxRow:
-    envelope = Envelope.wrap(payload, producer=producer, correlation_id=correlation_id)
-    return (envelope.event_id, payload.topic, payload.message_key(), payload.event_type, envelope.model_dump_json(),
-            trace_headers(correlation_id))
+def _registration(row: asyncpg.Record | None) -> Registration | None:
+    if row is None:
+        return None
+    return Registration(**{name: row[name] for name in _FIELDS} | {"status": Status(row["status"])})
+
+
+_FIELDS = [name.strip() for name in COLUMNS.split(",")]

@@ -1,6 +1,16 @@
-"""Registrations and their statuses: the rules, without I/O."""
+"""A registration and its rules, without I/O: whether an event takes registrations, what may follow
+which status, and what a registrant and the seat ledger may still change."""
 
+from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
+from uuid import UUID
+
+from treffpunkt_shared.catalog_copy import RegistrationRules
+from treffpunkt_shared.contracts.catalog import EventStatus
+from treffpunkt_shared.errors import Conflict, Gone, InvalidField
+
+from ..texts import texts
 
 
 class Status(StrEnum):
@@ -11,22 +21,71 @@ class Status(StrEnum):
     cancelled = "cancelled"
 
 
-ACTIVE = frozenset({Status.pending, Status.confirmed, Status.waitlisted})
-FINAL = frozenset({Status.confirmed, Status.waitlisted, Status.rejected, Status.cancelled})
+# The status transitions: the seat decision ends `pending`; a promotion moves `waitlisted` to `confirmed`;
+# whatever is still active can be cancelled; `rejected` and `cancelled` stay as they are.
+_NEXT: dict[Status, frozenset[Status]] = {
+    Status.pending: frozenset({Status.confirmed, Status.waitlisted, Status.rejected, Status.cancelled}),
+    Status.waitlisted: frozenset({Status.confirmed, Status.cancelled}),
+    Status.confirmed: frozenset({Status.cancelled}),
+    Status.rejected: frozenset(),
+    Status.cancelled: frozenset(),
+}
 
 
-def can_cancel(status: Status) -> bool:
-    return status in ACTIVE
+@dataclass(frozen=True)
+class Registration:
+    id: UUID
+    event_id: UUID
+    session_id: UUID
+    status: Status
+    first_name: str
+    last_name: str
+    email: str
+    organisation: str
+    phone: str | None
+    remarks: str | None
+    language: str
+    rejection_reason: str | None
+    waitlist_sequence: int | None
+    cancelled_by: str | None
+    created_at: datetime
+    decided_at: datetime | None
+    cancelled_at: datetime | None
+
+    @property
+    def final(self) -> bool:
+        """Whether the seat is decided (the answer to the registrant no longer says `pending`)."""
+        return self.status is not Status.pending
+
+    @property
+    def cancellable(self) -> bool:
+        return Status.cancelled in _NEXT[self.status]
+
+    @property
+    def takes_seat_decision(self) -> bool:
+        """A decision applies to a pending registration; a cancelled one stays cancelled (the catalog
+        releases whatever it allocated when it handles the cancellation, which follows the request)."""
+        return self.status is Status.pending
+
+    @property
+    def takes_promotion(self) -> bool:
+        return self.status is Status.waitlisted
 
 
-def accepts_seat_decision(status: Status) -> bool:
-    """A decision applies to a pending registration; a cancelled one stays cancelled (the catalog
-    releases whatever it allocated when it handles the cancellation, which follows the request)."""
-    return status is Status.pending
-
-
-def accepts_promotion(status: Status) -> bool:
-    return status is Status.waitlisted
+def check_open(rules: RegistrationRules | None, now: datetime, language: str) -> None:
+    """The registration rules the local copy of the catalog can decide; the seat is the catalog's. Refusals
+    are in `language`, the registration's."""
+    words = texts(language)
+    if rules is None or rules.status is EventStatus.draft:
+        raise InvalidField("event_id", words["refused.no_event"])
+    if not rules.has_session:
+        raise InvalidField("session_id", words["refused.other_session"])
+    if rules.status is EventStatus.cancelled:
+        raise Gone(words["refused.event_cancelled"])
+    if rules.status is EventStatus.closed:
+        raise Conflict(words["refused.closed"])
+    if now > rules.registration_deadline:
+        raise Gone(words["refused.deadline_passed"])
 
 
 def normalise_email(email: str) -> str:

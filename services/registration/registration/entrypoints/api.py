@@ -11,7 +11,7 @@ from treffpunkt_shared.contracts.registration import CancelledBy
 from ..adapters import repository
 from ..domain.commands import RegisterParticipant
 from ..service_layer.cancel import cancel
-from ..service_layer.register import is_final, register
+from ..service_layer.register import register
 from ..service_layer.views import RegistrationView, view
 from ..texts import texts
 from .dependencies import AnswerLanguage, LinksDep, Pool, Settings, Waiter
@@ -60,9 +60,9 @@ async def post_registration(
                                 wait_seconds=min(wait, settings.max_wait_seconds))
     # The hot path of a rush: the JSON made once from the view rather than validated again against
     # `response_model` (which still documents it).
-    registration = await view(pool, registered.row, links)
+    registration = await view(pool, registered.registration, links)
     return Response(registration.model_dump_json(), media_type="application/json",
-                    status_code=status.HTTP_201_CREATED if is_final(registered.row) else status.HTTP_202_ACCEPTED)
+                    status_code=status.HTTP_201_CREATED if registered.registration.final else status.HTTP_202_ACCEPTED)
 
 
 @router.get("/{registration_id}", response_model=RegistrationView, summary="The registration's current status",
@@ -70,10 +70,10 @@ async def post_registration(
 async def get_registration(registration_id: UUID, token: Token, pool: Pool, links: LinksDep,
                            language: AnswerLanguage) -> RegistrationView:
     _check_token(links, registration_id, token, language)
-    row = await repository.get(pool, registration_id)
-    if row is None:
+    registration = await repository.get(pool, registration_id)
+    if registration is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, texts(language)["refused.unknown_registration"])
-    return await view(pool, row, links)
+    return await view(pool, registration, links)
 
 
 @router.post("/{registration_id}/cancel", response_model=RegistrationView, summary="Cancel (idempotent)",
@@ -81,8 +81,7 @@ async def get_registration(registration_id: UUID, token: Token, pool: Pool, link
 async def cancel_registration(registration_id: UUID, token: Token, pool: Pool, links: LinksDep,
                               language: AnswerLanguage) -> RegistrationView:
     _check_token(links, registration_id, token, language)
-    row = await cancel(pool, registration_id, CancelledBy.registrant, links)
-    return await view(pool, row, links)
+    return await view(pool, await cancel(pool, registration_id, CancelledBy.registrant, links), links)
 
 
 def _check_token(links: LinksDep, registration_id: UUID, token: str, language: str) -> None:

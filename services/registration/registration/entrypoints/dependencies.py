@@ -3,17 +3,14 @@ thread pool, and that hand-off costs more than the lookup."""
 
 from typing import Annotated
 
-import asyncpg
 from fastapi import Depends, Header, Request
+
+from treffpunkt_shared.db import DatabasePool
 
 from ..adapters.decision_waiter import DecisionWaiter
 from ..links import Links
 from ..settings import RegistrationSettings
 from ..texts import accepted_language
-
-
-async def _pool(request: Request) -> asyncpg.Pool:
-    return request.app.state.pool
 
 
 async def _links(request: Request) -> Links:
@@ -33,7 +30,7 @@ async def _answer_language(accept_language: Annotated[str | None, Header(
     return accepted_language(accept_language)
 
 
-Pool = Annotated[asyncpg.Pool, Depends(_pool)]
+Pool = DatabasePool
 LinksDep = Annotated[Links, Depends(_links)]
 Waiter = Annotated[DecisionWaiter, Depends(_waiter)]
 Settings = Annotated[RegistrationSettings, Depends(_settings)]

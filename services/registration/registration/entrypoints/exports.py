@@ -8,12 +8,14 @@ strings explicitly (openpyxl would otherwise store `=...` as a live formula)."""
 import csv
 import io
 from collections.abc import Sequence
+from dataclasses import asdict
 
-import asyncpg
 from openpyxl import Workbook
 from openpyxl.cell.cell import TYPE_STRING
 
-from .pages import BERLIN
+from treffpunkt_shared.local_time import BERLIN
+
+from ..domain.model import Registration
 
 COLUMNS = (
     ("Nachname", "last_name"), ("Vorname", "first_name"), ("Organisation", "organisation"),
@@ -29,15 +31,16 @@ def neutralised(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def as_rows(records: Sequence[asyncpg.Record], session_titles: dict, positions: dict) -> list[list[str]]:
+def as_rows(registrations: Sequence[Registration], session_titles: dict, positions: dict) -> list[list[str]]:
     rows = []
-    for r in records:
+    for r in registrations:
         values = {
-            **dict(r),
-            "session": session_titles.get(r["session_id"], str(r["session_id"])),
-            "waitlist_position": positions.get(r["id"]),
+            **asdict(r),
+            "status": r.status.value,
+            "session": session_titles.get(r.session_id, str(r.session_id)),
+            "waitlist_position": positions.get(r.id),
             # The time of the people who read the list, not the server's.
-            "registered_at": r["created_at"].astimezone(BERLIN).strftime("%Y-%m-%d %H:%M"),
+            "registered_at": r.created_at.astimezone(BERLIN).strftime("%Y-%m-%d %H:%M"),
         }
         rows.append([neutralised(values.get(key)) for _, key in COLUMNS])
     return rows

@@ -136,7 +136,7 @@ async def submit_registration(
         if isinstance(exc, TooManyRequests):
             page.headers["Retry-After"] = str(exc.retry_after_seconds)
         return page
-    registration = await view(pool, registered.row, links)
+    registration = await view(pool, registered.registration, links)
     return _render(request, settings, "result.html", lang, status_code=201, registration=registration,
                    event=await get_event(pool, event_id), status_page=links.status_page(registration.id))
 
@@ -150,29 +150,29 @@ async def _registration_for_link(pool, links, registration_id: UUID, token: str)
 @router.get("/r/{registration_id}", response_class=HTMLResponse)
 async def status_page(request: Request, registration_id: UUID, pool: Pool, links: LinksDep, settings: Settings,
                       token: str = "") -> HTMLResponse:
-    row = await _registration_for_link(pool, links, registration_id, token)
-    if row is None:
+    registration = await _registration_for_link(pool, links, registration_id, token)
+    if registration is None:
         return _message(request, settings, "de", "invalid_link", 403)
-    lang = row["language"]
-    return _render(request, settings, "result.html", lang, registration=await view(pool, row, links),
-                   event=await get_event(pool, row["event_id"]), cancel_page=links.cancel_page(registration_id))
+    return _render(request, settings, "result.html", registration.language,
+                   registration=await view(pool, registration, links),
+                   event=await get_event(pool, registration.event_id), cancel_page=links.cancel_page(registration_id))
 
 
 @router.get("/r/{registration_id}/cancel", response_class=HTMLResponse)
 async def cancel_page(request: Request, registration_id: UUID, pool: Pool, links: LinksDep, settings: Settings,
                       token: str = "") -> HTMLResponse:
-    row = await _registration_for_link(pool, links, registration_id, token)
-    if row is None:
+    registration = await _registration_for_link(pool, links, registration_id, token)
+    if registration is None:
         return _message(request, settings, "de", "invalid_link", 403)
-    return _render(request, settings, "cancel.html", row["language"], registration=await view(pool, row, links),
-                   event=await get_event(pool, row["event_id"]), token=token)
+    return _render(request, settings, "cancel.html", registration.language,
+                   registration=await view(pool, registration, links),
+                   event=await get_event(pool, registration.event_id), token=token)
 
 
 @router.post("/r/{registration_id}/cancel", response_class=HTMLResponse)
 async def cancel_submit(request: Request, registration_id: UUID, pool: Pool, links: LinksDep, settings: Settings,
                         token: Annotated[str, Form()] = "") -> HTMLResponse:
-    row = await _registration_for_link(pool, links, registration_id, token)
-    if row is None:
+    if await _registration_for_link(pool, links, registration_id, token) is None:
         return _message(request, settings, "de", "invalid_link", 403)
-    row = await cancel(pool, registration_id, CancelledBy.registrant, links)
-    return _message(request, settings, row["language"], "cancelled_done")
+    cancelled = await cancel(pool, registration_id, CancelledBy.registrant, links)
+    return _message(request, settings, cancelled.language, "cancelled_done")

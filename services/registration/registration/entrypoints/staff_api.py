@@ -12,7 +12,7 @@ from treffpunkt_shared.contracts.registration import CancelledBy
 from treffpunkt_shared.errors import require_found
 
 from ..adapters import repository
-from ..domain.model import Status
+from ..domain.model import Registration, Status
 from ..service_layer.cancel import cancel
 from ..service_layer.views import position_of
 from . import exports
@@ -42,17 +42,18 @@ class StaffRegistration(BaseModel):
     created_at: str = Field(description="When the registration was accepted (ISO 8601).")
 
 
-def staff_view(row, waitlist_position: int | None) -> StaffRegistration:
-    fields = {name: row[name] for name in StaffRegistration.model_fields if name in row.keys()}
+def staff_view(registration: Registration, waitlist_position: int | None) -> StaffRegistration:
+    fields = {name: getattr(registration, name) for name in StaffRegistration.model_fields
+              if hasattr(registration, name)}
     return StaffRegistration(**fields | {"waitlist_position": waitlist_position,
-                                         "created_at": row["created_at"].isoformat()})
+                                         "created_at": registration.created_at.isoformat()})
 
 
 async def _listing(pool, event_id: UUID, session_id: UUID | None, status: Status | None):
     event = require_found(await get_event(pool, event_id), "event", event_id)
-    records = await repository.listing(pool, event_id=event_id, session_id=session_id, status=status)
-    positions = {r["id"]: await position_of(pool, r) for r in records if r["status"] == Status.waitlisted}
-    return event, records, positions
+    registrations = await repository.listing(pool, event_id=event_id, session_id=session_id, status=status)
+    positions = {r.id: await position_of(pool, r) for r in registrations if r.status is Status.waitlisted}
+    return event, registrations, positions
 
 
 @router.get("/events/{event_id}/registrations", response_model=list[StaffRegistration],
@@ -62,8 +63,8 @@ async def list_registrations(
     session_id: Annotated[UUID | None, Query(description="Only this session.")] = None,
     status: Annotated[Status | None, Query(description="Only this status.")] = None,
 ) -> list[StaffRegistration]:
-    _, records, positions = await _listing(pool, event_id, session_id, status)
-    return [staff_view(r, positions.get(r["id"])) for r in records]
+    _, registrations, positions = await _listing(pool, event_id, session_id, status)
+    return [staff_view(r, positions.get(r.id)) for r in registrations]
 
 
 @router.get("/events/{event_id}/registrations.{file_format}", summary="Participant list as CSV or XLSX",
@@ -75,8 +76,8 @@ async def export_registrations(
     session_id: Annotated[UUID | None, Query()] = None,
     status: Annotated[Status | None, Query()] = None,
 ) -> Response:
-    event, records, positions = await _listing(pool, event_id, session_id, status)
-    rows = exports.as_rows(records, {s.id: s.title for s in event.sessions}, positions)
+    event, registrations, positions = await _listing(pool, event_id, session_id, status)
+    rows = exports.as_rows(registrations, {s.id: s.title for s in event.sessions}, positions)
     if file_format == "csv":
         body, media_type = exports.to_csv(rows), "text/csv; charset=utf-8"
     else:
@@ -89,5 +90,5 @@ async def export_registrations(
              summary="Cancel a registration on the person's behalf (idempotent)",
              responses={404: {"description": "There is no registration with this id."}})
 async def staff_cancel(registration_id: UUID, pool: Pool, links: LinksDep, _: Writer) -> StaffRegistration:
-    row = await cancel(pool, registration_id, CancelledBy.staff, links)
-    return staff_view(row, await position_of(pool, row))
+    cancelled = await cancel(pool, registration_id, CancelledBy.staff, links)
+    return staff_view(cancelled, await position_of(pool, cancelled))

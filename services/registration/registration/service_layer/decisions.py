@@ -1,60 +1,87 @@
-"""The catalog's seat decisions: update the registration and tell the notification service."""
+"""The catalog's seat decisions: update the registration and tell the notification service.
 
-from collections.abc import Sequence
+A decision applies only where the registration's rules let it (`domain.model.Registration`); anything
+else (a decision about a registration cancelled meanwhile, a repeated one) changes nothing here. Each
+handler writes its run's outcomes in one statement and wakes, with one notification, the requests
+that wait for them."""
+
+from collections.abc import Awaitable, Callable, Sequence
 
 import asyncpg
 
-from treffpunkt_shared.contracts.envelope import Envelope, EventPayload
+from treffpunkt_shared.contracts.envelope import EventPayload
 from treffpunkt_shared.contracts.registration import (
     RegistrationConfirmed,
     RegistrationPromoted,
     RegistrationRejected,
     RegistrationWaitlisted,
 )
-from treffpunkt_shared.contracts.seats import SEAT_EVENTS, SeatAllocated, SeatRejected, SeatWaitlisted
-from treffpunkt_shared.messaging.consumer import one_by_one
+from treffpunkt_shared.contracts.seats import SeatAllocated, SeatRejected, SeatWaitlisted
+from treffpunkt_shared.messaging.consumer import Received, one_by_one
 from treffpunkt_shared.messaging.outbox import enqueue_many
 
 from ..adapters import repository
 from ..adapters.decision_waiter import notify_decided
-from ..domain.model import Status, accepts_promotion, accepts_seat_decision
+from ..domain.model import Registration, Status
 from ..links import Links
-from .views import contract, position_of
+from ..settings import RegistrationSettings
+from .views import as_outgoing, position_of
+
+# What a decision does to the registration it is about, if anything: the event that tells the others.
+Apply = Callable[[asyncpg.Connection, Registration, EventPayload, Links], Awaitable[EventPayload | None]]
 
 
-def seat_decision_handler(links: Links):
-    async def handle(conn: asyncpg.Connection, envelopes: Sequence[Envelope]) -> None:
-        outcomes: list[tuple[EventPayload, str | None]] = []
-        for envelope in one_by_one(envelopes):
-            decision = envelope.parse_payload(SEAT_EVENTS)
-            outcome = await apply_decision(conn, decision, links) if decision is not None else None
-            if outcome is not None:
-                outcomes.append((outcome, envelope.correlation_id))
-        # The batch's messages in one statement, and one notification for all who wait.
-        await enqueue_many(conn, outcomes, producer="registration")
-        await notify_decided(conn, [outcome.message_key() for outcome, _ in outcomes])
-
-    return handle
+async def allocated(conn: asyncpg.Connection, messages: Sequence[Received[SeatAllocated]], links: Links) -> None:
+    await _apply(conn, messages, links, _allocate)
 
 
-async def apply_decision(conn: asyncpg.Connection, decision: EventPayload, links: Links) -> EventPayload | None:
-    """The registration's new status, and the event that tells the others (None: nothing changed)."""
-    row = await repository.get(conn, decision.registration_id, for_update=True)
-    if row is None:
-        return None  # not ours (another deployment sharing the topic); nothing to change
-    status = Status(row["status"])
-    outcome: EventPayload | None = None
-    if isinstance(decision, SeatAllocated) and decision.from_waitlist and accepts_promotion(status):
-        row = await repository.set_decided(conn, row["id"], Status.confirmed)
-        outcome = RegistrationPromoted(registration=contract(row, links))
-    elif isinstance(decision, SeatAllocated) and accepts_seat_decision(status):
-        row = await repository.set_decided(conn, row["id"], Status.confirmed)
-        outcome = RegistrationConfirmed(registration=contract(row, links))
-    elif isinstance(decision, SeatWaitlisted) and accepts_seat_decision(status):
-        row = await repository.set_decided(conn, row["id"], Status.waitlisted, waitlist_sequence=decision.waitlist_sequence)
-        outcome = RegistrationWaitlisted(registration=contract(row, links), waitlist_position=await position_of(conn, row))
-    elif isinstance(decision, SeatRejected) and accepts_seat_decision(status):
-        row = await repository.set_decided(conn, row["id"], Status.rejected, reason=decision.reason.value)
-        outcome = RegistrationRejected(registration=contract(row, links), reason=decision.reason)
-    # Anything else (a release, or a decision about a registration cancelled meanwhile) changes nothing here.
-    return outcome
+async def waitlisted(conn: asyncpg.Connection, messages: Sequence[Received[SeatWaitlisted]], links: Links) -> None:
+    await _apply(conn, messages, links, _waitlist)
+
+
+async def rejected(conn: asyncpg.Connection, messages: Sequence[Received[SeatRejected]], links: Links) -> None:
+    await _apply(conn, messages, links, _reject)
+
+
+async def _allocate(conn: asyncpg.Connection, registration: Registration, decision: SeatAllocated,
+                    links: Links) -> EventPayload | None:
+    if decision.from_waitlist:
+        if not registration.takes_promotion:
+            return None
+        return RegistrationPromoted(registration=as_outgoing(
+            await repository.set_decided(conn, registration.id, Status.confirmed), links))
+    if not registration.takes_seat_decision:
+        return None
+    return RegistrationConfirmed(registration=as_outgoing(
+        await repository.set_decided(conn, registration.id, Status.confirmed), links))
+
+
+async def _waitlist(conn: asyncpg.Connection, registration: Registration, decision: SeatWaitlisted,
+                    links: Links) -> EventPayload | None:
+    if not registration.takes_seat_decision:
+        return None
+    waiting = await repository.set_decided(conn, registration.id, Status.waitlisted,
+                                           waitlist_sequence=decision.waitlist_sequence)
+    return RegistrationWaitlisted(registration=as_outgoing(waiting, links),
+                                  waitlist_position=await position_of(conn, waiting))
+
+
+async def _reject(conn: asyncpg.Connection, registration: Registration, decision: SeatRejected,
+                  links: Links) -> EventPayload | None:
+    if not registration.takes_seat_decision:
+        return None
+    refused = await repository.set_decided(conn, registration.id, Status.rejected, reason=decision.reason.value)
+    return RegistrationRejected(registration=as_outgoing(refused, links), reason=decision.reason)
+
+
+async def _apply(conn: asyncpg.Connection, messages: Sequence[Received], links: Links, apply: Apply) -> None:
+    outcomes: list[tuple[EventPayload, str | None]] = []
+    for message in one_by_one(messages):
+        registration = await repository.get(conn, message.payload.registration_id, for_update=True)
+        if registration is None:
+            continue  # not ours (another deployment sharing the topic); nothing to change
+        outcome = await apply(conn, registration, message.payload, links)
+        if outcome is not None:
+            outcomes.append((outcome, message.envelope.correlation_id))
+    await enqueue_many(conn, outcomes, producer=RegistrationSettings.service_name)
+    await notify_decided(conn, [outcome.message_key() for outcome, _ in outcomes])

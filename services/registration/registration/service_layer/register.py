@@ -8,16 +8,17 @@ from uuid import UUID, uuid4
 
 import asyncpg
 
-from treffpunkt_shared.catalog_copy import RegistrationRules, registration_rules
-from treffpunkt_shared.contracts.catalog import EventStatus
+from treffpunkt_shared.catalog_copy import registration_rules
 from treffpunkt_shared.contracts.registration import RegistrationRequested
-from treffpunkt_shared.errors import Conflict, Gone, InvalidField, Refused
+from treffpunkt_shared.errors import Conflict, InvalidField, Refused
 from treffpunkt_shared.logs import set_correlation_id
+from treffpunkt_shared.messaging.outbox import in_statement
 
 from ..adapters import repository
 from ..adapters.decision_waiter import DecisionWaiter
 from ..domain.commands import RegisterParticipant
-from ..domain.model import Status, normalise_email
+from ..domain.model import Registration, check_open, normalise_email
+from ..settings import RegistrationSettings
 from ..texts import texts
 
 ONE_ACTIVE_REGISTRATION_PER_EMAIL = "registration_event_email_active_key"
@@ -25,24 +26,8 @@ ONE_ACTIVE_REGISTRATION_PER_EMAIL = "registration_event_email_active_key"
 
 @dataclass(frozen=True)
 class Registered:
-    row: asyncpg.Record
+    registration: Registration
     created: bool  # False when an Idempotency-Key repeated an earlier request
-
-
-def check_open(rules: RegistrationRules | None, now: datetime, language: str) -> None:
-    """The registration rules the local copy of the catalog can decide; the seat is the catalog's. Refusals
-    are in `language`, the registration's."""
-    words = texts(language)
-    if rules is None or rules.status is EventStatus.draft:
-        raise InvalidField("event_id", words["refused.no_event"])
-    if not rules.has_session:
-        raise InvalidField("session_id", words["refused.other_session"])
-    if rules.status is EventStatus.cancelled:
-        raise Gone(words["refused.event_cancelled"])
-    if rules.status is EventStatus.closed:
-        raise Conflict(words["refused.closed"])
-    if now > rules.registration_deadline:
-        raise Gone(words["refused.deadline_passed"])
 
 
 def request_hash(command: RegisterParticipant) -> str:
@@ -59,7 +44,7 @@ async def register(pool: asyncpg.Pool, waiter: DecisionWaiter, command: Register
         registered = await _store(pool, command, registration_id, now, idempotency_key)
         if registered.created:
             await waiter.wait(decided, wait_seconds)
-    return Registered(await repository.get(pool, registered.row["id"]), registered.created)
+    return Registered(await repository.get(pool, registered.registration.id), registered.created)
 
 
 async def _store(pool: asyncpg.Pool, command: RegisterParticipant, registration_id: UUID, now: datetime,
@@ -67,8 +52,8 @@ async def _store(pool: asyncpg.Pool, command: RegisterParticipant, registration_
     # Two round trips and no transaction: the rules are read, then one statement writes the registration,
     # its key and its outbox message atomically. A transaction around both would add nothing: at READ
     # COMMITTED it would not hold the rules still either (the seat is the catalog's to decide anyway).
-    hashed = request_hash(command) if idempotency_key is not None else None
     language = command.language.value
+    hashed = request_hash(command) if idempotency_key is not None else None
     async with pool.acquire() as conn:
         try:
             check_open(await registration_rules(conn, command.event_id, command.session_id), now, language)
@@ -80,24 +65,25 @@ async def _store(pool: asyncpg.Pool, command: RegisterParticipant, registration_
             return earlier
         email = str(command.email)
         try:
-            row = await repository.insert(
+            registration = await repository.insert(
                 conn, id=registration_id, event_id=command.event_id, session_id=command.session_id,
                 first_name=command.first_name, last_name=command.last_name, email=email,
                 email_normalised=normalise_email(email), organisation=command.organisation,
                 phone=command.phone or None, remarks=command.remarks or None, language=command.language.value,
                 now=now, idempotency_key=idempotency_key, request_hash=hashed,
-                request=repository.outbox_row(
+                request=in_statement(
                     RegistrationRequested(registration_id=registration_id, event_id=command.event_id,
                                           session_id=command.session_id),
-                    producer="registration", correlation_id=str(registration_id)),
+                    producer=RegistrationSettings.service_name, correlation_id=str(registration_id),
+                    source="inserted", first_parameter=15),
             )
         except asyncpg.UniqueViolationError as error:
             if error.constraint_name != ONE_ACTIVE_REGISTRATION_PER_EMAIL:
                 raise
             raise Conflict(texts(language)["refused.already_registered"]) from None
-        if row is None:  # the key is taken, by a request that has committed
+        if registration is None:  # the key is taken, by a request that has committed
             return await _earlier(conn, idempotency_key, hashed, language)
-    return Registered(row, created=True)
+    return Registered(registration, created=True)
 
 
 async def _earlier(conn: asyncpg.Connection, idempotency_key: str, hashed: str, language: str) -> Registered | None:
@@ -105,10 +91,7 @@ async def _earlier(conn: asyncpg.Connection, idempotency_key: str, hashed: str, 
     earlier = await repository.find_by_idempotency_key(conn, idempotency_key)
     if earlier is None:
         return None
-    if earlier["request_hash"] != hashed:
+    earlier_hash, registration = earlier
+    if earlier_hash != hashed:
         raise InvalidField("Idempotency-Key", texts(language)["refused.idempotency_key_reused"], location="header")
-    return Registered(earlier, created=False)
-
-
-def is_final(row: asyncpg.Record) -> bool:
-    return row["status"] != Status.pending
+    return Registered(registration, created=False)

@@ -5,10 +5,10 @@ from uuid import UUID
 import asyncpg
 from pydantic import BaseModel, Field
 
-from treffpunkt_shared.contracts.registration import Participant, Registration
+from treffpunkt_shared.contracts import registration as contract
 
 from ..adapters import repository
-from ..domain.model import Status
+from ..domain.model import Registration, Status
 from ..links import Links
 
 
@@ -27,26 +27,28 @@ class RegistrationView(BaseModel):
     links: RegistrationLinks
 
 
-async def position_of(conn: asyncpg.Connection | asyncpg.Pool, row: asyncpg.Record) -> int | None:
-    if row["status"] != Status.waitlisted:
+async def position_of(conn: asyncpg.Connection | asyncpg.Pool, registration: Registration) -> int | None:
+    if registration.status is not Status.waitlisted:
         return None
-    return await repository.waitlist_position(conn, row["session_id"], row["waitlist_sequence"])
+    return await repository.waitlist_position(conn, registration.session_id, registration.waitlist_sequence)
 
 
-async def view(conn: asyncpg.Connection | asyncpg.Pool, row: asyncpg.Record, links: Links) -> RegistrationView:
+async def view(conn: asyncpg.Connection | asyncpg.Pool, registration: Registration, links: Links) -> RegistrationView:
     return RegistrationView(
-        id=row["id"], event_id=row["event_id"], session_id=row["session_id"], status=Status(row["status"]),
-        waitlist_position=await position_of(conn, row), rejection_reason=row["rejection_reason"],
-        links=RegistrationLinks(status=links.status_api(row["id"]), cancel=links.cancel_api(row["id"])),
+        id=registration.id, event_id=registration.event_id, session_id=registration.session_id,
+        status=registration.status, waitlist_position=await position_of(conn, registration),
+        rejection_reason=registration.rejection_reason,
+        links=RegistrationLinks(status=links.status_api(registration.id), cancel=links.cancel_api(registration.id)),
     )
 
 
-def contract(row: asyncpg.Record, links: Links) -> Registration:
-    """The registration as the notification service gets it (it writes the emails)."""
-    return Registration(
-        registration_id=row["id"], event_id=row["event_id"], session_id=row["session_id"],
-        participant=Participant(first_name=row["first_name"], last_name=row["last_name"], email=row["email"],
-                                organisation=row["organisation"], phone=row["phone"], language=row["language"]),
-        remarks=row["remarks"], registered_at=row["created_at"],
-        status_url=links.status_page(row["id"]), cancel_url=links.cancel_page(row["id"]),
+def as_outgoing(registration: Registration, links: Links) -> contract.Registration:
+    """The registration as the outgoing events carry it to the notification service (it writes the emails)."""
+    return contract.Registration(
+        registration_id=registration.id, event_id=registration.event_id, session_id=registration.session_id,
+        participant=contract.Participant(
+            first_name=registration.first_name, last_name=registration.last_name, email=registration.email,
+            organisation=registration.organisation, phone=registration.phone, language=registration.language),
+        remarks=registration.remarks, registered_at=registration.created_at,
+        status_url=links.status_page(registration.id), cancel_url=links.cancel_page(registration.id),
     )

@@ -1,0 +1,13 @@
+"""Which function handles which message here: the catalog's handler table (batches, inbox and dead
+letters come from `treffpunkt_shared.messaging.consumer`). The registration service's outcomes on the
+same topic are not the catalog's business."""
+
+from treffpunkt_shared.contracts.registration import RegistrationCancelled, RegistrationRequested
+from treffpunkt_shared.messaging.consumer import HandlerTable
+
+from ..service_layer import allocation
+
+HANDLERS: HandlerTable = {
+    RegistrationRequested: allocation.decide_requests,
+    RegistrationCancelled: allocation.release_cancelled,
+}

@@ -1,0 +1,114 @@
+"""The seat ledger's use cases: decide requested registrations, release what a cancelled one held, and
+promote from the waiting list. The rule is the domain's (`domain.seats`); here it is loaded, applied and
+stored, and each decision goes out through the outbox in the same transaction, counted in the metrics
+once that transaction has committed."""
+
+from collections.abc import Sequence
+from uuid import UUID
+
+import asyncpg
+
+from treffpunkt_shared.contracts.envelope import EventPayload
+from treffpunkt_shared.contracts.registration import RegistrationCancelled, RegistrationRequested
+from treffpunkt_shared.contracts.seats import SeatAllocated, SeatRejected, SeatReleased, SeatWaitlisted
+from treffpunkt_shared.messaging.commit_hooks import after_commit
+from treffpunkt_shared.messaging.consumer import Received, one_by_one
+from treffpunkt_shared.messaging.outbox import enqueue_many
+
+from ..adapters import seat_ledger
+from ..domain.seats import (
+    Allocation,
+    Decision,
+    Refused,
+    Released,
+    Seat,
+    SeatRequest,
+    WaitingListPlace,
+    unknown_session,
+)
+from ..metrics import count_decisions
+from ..settings import CatalogSettings
+
+Decisions = list[tuple[EventPayload, str | None]]  # the messages and their correlation ids
+
+
+async def decide_requests(conn: asyncpg.Connection, messages: Sequence[Received[RegistrationRequested]],
+                          _: None) -> None:
+    """Each request in order, a run of them together in a few statements whatever their number. A
+    registration that holds (or held) a seat or place gets no new decision: its request was handled
+    before, under another message id."""
+    requests = [(SeatRequest(m.payload.registration_id, m.payload.event_id, m.payload.session_id,
+                             m.envelope.occurred_at), m.envelope.correlation_id) for m in messages]
+    sessions = await seat_ledger.lock_sessions(conn, {request.session_id for request, _ in requests})
+    held = await seat_ledger.ids_with_allocation(conn, [request.registration_id for request, _ in requests])
+    decisions: Decisions = []
+    allocations: list[Allocation] = []
+    for request, correlation in requests:
+        if request.registration_id in held:
+            continue
+        session = sessions.get(request.session_id)
+        decision = session.decide(request) if session is not None else unknown_session(request)
+        decisions.append((_message(decision), correlation))
+        if decision.allocation is not None:
+            held.add(request.registration_id)
+            allocations.append(decision.allocation)
+    await seat_ledger.add_allocations(conn, sessions.values(), allocations)
+    await _publish(conn, decisions)
+
+
+async def release_cancelled(conn: asyncpg.Connection, messages: Sequence[Received[RegistrationCancelled]],
+                            _: None) -> None:
+    """Give back the seat or waiting-list place of each cancelled registration; a freed seat goes to the
+    head of the waiting list in the same transaction."""
+    decisions: Decisions = []
+    for message in one_by_one(messages):
+        registration = message.payload.registration
+        decisions += await release(conn, registration.registration_id, registration.event_id, registration.session_id)
+    await _publish(conn, decisions)
+
+
+async def release(conn: asyncpg.Connection, registration_id: UUID, event_id: UUID, session_id: UUID) -> Decisions:
+    session = (await seat_ledger.lock_sessions(conn, [session_id])).get(session_id)
+    allocation = await seat_ledger.allocation_for_update(conn, registration_id) if session is not None else None
+    released, promoted = Released.nothing, []
+    if session is not None and allocation is not None:
+        released = session.release(allocation)
+        if released is Released.seat:
+            promoted = session.promote(await seat_ledger.waiting_list_head(conn, session_id, session.seats_free))
+        if released is not Released.nothing:
+            await seat_ledger.save_changes(conn, session, [allocation, *promoted])
+    return [(SeatReleased(registration_id=registration_id, event_id=event_id, session_id=session_id,
+                          released=released.value), str(registration_id)), *_promotions(promoted)]
+
+
+async def promote(conn: asyncpg.Connection, session_id: UUID) -> None:
+    """Fill every free seat of the session from its waiting list (after its capacity was raised); within
+    `run_after_commit`, which counts the promotions once they are committed."""
+    [session] = (await seat_ledger.lock_sessions(conn, [session_id])).values()
+    promoted = session.promote(await seat_ledger.waiting_list_head(conn, session_id, session.seats_free))
+    if promoted:
+        await seat_ledger.save_changes(conn, session, promoted)
+        await _publish(conn, _promotions(promoted))
+
+
+async def _publish(conn: asyncpg.Connection, decisions: Decisions) -> None:
+    await enqueue_many(conn, decisions, producer=CatalogSettings.service_name)
+    after_commit(lambda: count_decisions(decision for decision, _ in decisions))
+
+
+def _promotions(promoted: Sequence[Allocation]) -> Decisions:
+    return [(SeatAllocated(registration_id=a.registration_id, event_id=a.event_id, session_id=a.session_id,
+                           from_waitlist=True), str(a.registration_id)) for a in promoted]
+
+
+def _message(decision: Decision) -> EventPayload:
+    """The decision as the message the registration service gets."""
+    match decision:
+        case Seat(allocation=a):
+            return SeatAllocated(registration_id=a.registration_id, event_id=a.event_id, session_id=a.session_id)
+        case WaitingListPlace(allocation=a):
+            return SeatWaitlisted(registration_id=a.registration_id, event_id=a.event_id, session_id=a.session_id,
+                                  waitlist_sequence=a.waitlist_sequence)
+        case Refused(request=r, reason=reason):
+            return SeatRejected(registration_id=r.registration_id, event_id=r.event_id, session_id=r.session_id,
+                                reason=reason)
