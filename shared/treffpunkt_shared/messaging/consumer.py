@@ -32,6 +32,7 @@ from ..contracts.envelope import Envelope
 from ..logs import correlation_id
 from ..metrics import MESSAGE_HANDLER_LATENCY, MESSAGES_CONSUMED
 from ..tracing import consuming, record_headers
+from .broker import CONSUMER_SETTINGS
 from .inbox import claim
 
 log = logging.getLogger(__name__)
@@ -211,6 +212,7 @@ def subscribe(
         max_records=max_records,
         auto_offset_reset="earliest",
         fetch_max_wait_ms=fetch_max_wait_ms,
+        **CONSUMER_SETTINGS,
         ack_policy=AckPolicy.NACK_ON_ERROR,
     )(on_batch)
 
