@@ -110,24 +110,27 @@ def kafka_with_empty_topics(session: KafkaBackend | None) -> Iterator[KafkaBacke
 async def _recreate_topics(bootstrap_servers: list[str]) -> None:
     from aiokafka.admin import AIOKafkaAdminClient
 
-    names = [t.name for t in all_topics()]
+    names = {t.name for t in all_topics()}
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
     await admin.start()
     try:
-        existing = set(await admin.list_topics())
-        if present := [name for name in names if name in existing]:
-            await admin.delete_topics(present)
+        if present := names & set(await admin.list_topics()):
+            await admin.delete_topics(sorted(present))
+        # The deletion is done when the broker's metadata no longer has the names (until then a create
+        # would find them "existing"); the creation, when it has them all again.
+        await _until(lambda listed: not names & listed, admin, "the topics deleted")
+        await create_topics(bootstrap_servers)
+        await _until(lambda listed: names <= listed, admin, "the topics created")
     finally:
         await admin.close()
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            await create_topics(bootstrap_servers)
-            return
-        except RuntimeError:  # a deletion not finished yet: the name is still taken
-            if time.monotonic() > deadline:
-                raise
-            await asyncio.sleep(0.1)
+
+
+async def _until(condition: Callable[[set[str]], bool], admin, what: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition(set(await admin.list_topics())):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{what}: not within {timeout}s")
+        await asyncio.sleep(0.05)
 
 
 class MailpitMailbox:

@@ -3,8 +3,9 @@
 Starts a real PostgreSQL (data in `var/postgres`, kept across restarts), a Kafka broker (Apache Kafka
 on the local JVM, data in `var/kafka`, also kept; brokers.py says which broker and in what order), the
 SMTP mailbox with its web page, and the three services as separate processes with their demo data;
-prints where everything is; on Ctrl-C or SIGTERM stops it all. Any embedded part is replaced by a real one when its environment variable is set:
-`DATABASE_URL`, `KAFKA_BOOTSTRAP_SERVERS`, `SMTP_HOST` (with `SMTP_PORT`, ...).
+prints where everything is; on Ctrl-C or SIGTERM stops it all. Any embedded part is replaced by a real
+one when its environment variable is set: `DATABASE_URL`, `KAFKA_BOOTSTRAP_SERVERS`, `SMTP_HOST` (with
+`SMTP_PORT`, ...).
 """
 
 import argparse

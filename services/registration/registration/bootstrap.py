@@ -17,6 +17,7 @@ from .entrypoints import api, pages, staff_api
 from .links import Links
 from .service_layer.decisions import seat_decision_handler
 from .settings import RegistrationSettings
+from .stranded_requests import stranded_request_repeater
 
 
 def create_app(settings: RegistrationSettings | None = None, *, tracer_provider: TracerProvider | None = None) -> FastAPI:
@@ -31,6 +32,8 @@ def create_app(settings: RegistrationSettings | None = None, *, tracer_provider:
                       "with the participant's data for the emails, keyed by registration id. Holds personal data: "
                       "bounded retention.")
     runtime.on_stop(waiter.close)
+    if settings.pending_repeat_seconds > 0:
+        runtime.run_in_background(stranded_request_repeater(lambda: runtime.pool, settings.pending_repeat_seconds))
 
     def configure(app: FastAPI) -> None:
         app.state.links = links

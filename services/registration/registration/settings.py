@@ -22,3 +22,8 @@ class RegistrationSettings(ServiceSettings):
     max_wait_seconds: float = Field(
         10.0, ge=0, description="Longest `?wait=` a client may ask for on POST /api/registrations."
     )
+    pending_repeat_seconds: float = Field(
+        60.0, ge=0, description="A registration still pending this long after its seat request (or the last "
+        "repeat) has the request published again, so none stays pending forever whatever the broker lost "
+        "(metric `registration_seat_requests_repeated_total`). 0: never."
+    )

@@ -68,12 +68,21 @@ async def lock_sessions(conn: asyncpg.Connection, session_ids: Iterable[UUID]) -
     }
 
 
-async def decided(conn: asyncpg.Connection, registration_ids: Iterable[UUID]) -> set[UUID]:
-    """Those of `registration_ids` that hold (or held) a seat or a waiting-list place."""
+@dataclass(frozen=True)
+class Held:
+    """What a registration holds or held: `allocated`, `waitlisted` or `released`."""
+
+    state: str
+    waitlist_sequence: int | None
+
+
+async def decided(conn: asyncpg.Connection, registration_ids: Iterable[UUID]) -> dict[UUID, Held]:
+    """Those of `registration_ids` that hold (or held) a seat or a waiting-list place, with what."""
     rows = await conn.fetch(
-        "SELECT registration_id FROM seat_allocation WHERE registration_id = ANY($1::uuid[])", list(registration_ids)
+        "SELECT registration_id, state, waitlist_sequence FROM seat_allocation WHERE registration_id = ANY($1::uuid[])",
+        list(registration_ids),
     )
-    return {row["registration_id"] for row in rows}
+    return {row["registration_id"]: Held(row["state"], row["waitlist_sequence"]) for row in rows}
 
 
 async def save_decisions(conn: asyncpg.Connection, sessions: dict[UUID, LockedSession],

@@ -52,16 +52,20 @@ async def handle_registration_events(conn: asyncpg.Connection, envelopes: Sequen
 
 async def decide(conn: asyncpg.Connection, requests: Sequence[Request]) -> Decisions:
     """Each request in order: a seat while there is one, else a place on the waiting list while there is
-    one, else no. A registration that holds (or held) a seat or place gets no new decision: its request
-    was handled before, under another message id."""
+    one, else no. A registration that holds a seat or place asked before, under another message id (the
+    registration service repeats a request whose decision it never got): it gets what it holds announced
+    again, and nothing new; one that held and gave it back gets nothing."""
     if not requests:
         return []
     sessions = await seat_ledger.lock_sessions(conn, {request.session_id for request, _, _ in requests})
-    taken = await seat_ledger.decided(conn, [request.registration_id for request, _, _ in requests])
+    earlier = await seat_ledger.decided(conn, [request.registration_id for request, _, _ in requests])
+    taken = set(earlier)
     allocations: list[seat_ledger.Allocation] = []
     decisions: Decisions = []
     for request, requested_at, correlation in requests:
         if request.registration_id in taken:
+            if (again := _announced_again(request, earlier.get(request.registration_id))) is not None:
+                decisions.append((again, correlation))
             continue
         decision = _decide(request, sessions.get(request.session_id), requested_at)
         decisions.append((decision, correlation))
@@ -78,6 +82,17 @@ async def decide(conn: asyncpg.Connection, requests: Sequence[Request]) -> Decis
             state=state, waitlist_sequence=sequence, requested_at=requested_at))
     await seat_ledger.save_decisions(conn, sessions, allocations)
     return decisions
+
+
+def _announced_again(request: RegistrationRequested, held: seat_ledger.Held | None) -> EventPayload | None:
+    ids = {"registration_id": request.registration_id, "event_id": request.event_id, "session_id": request.session_id}
+    if held is None:
+        return None  # taken by a request earlier in this batch: decided there
+    if held.state == "allocated":
+        return SeatAllocated(**ids)
+    if held.state == "waitlisted":
+        return SeatWaitlisted(**ids, waitlist_sequence=held.waitlist_sequence)
+    return None
 
 
 def _decide(request: RegistrationRequested, session: seat_ledger.LockedSession | None,
