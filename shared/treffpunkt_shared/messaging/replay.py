@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 
 log = logging.getLogger(__name__)
 
@@ -22,21 +23,23 @@ REPLAY_DAYS = 7  # the retention of the topics with retention (topics.py)
 
 async def empty_topics(bootstrap_servers: Sequence[str], topics: Sequence[str]) -> list[str]:
     """Those of `topics` that exist and hold no message at all."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=list(bootstrap_servers))
     consumer = AIOKafkaConsumer(bootstrap_servers=list(bootstrap_servers), group_id=None, enable_auto_commit=False)
+    await admin.start()
     await consumer.start()
     try:
-        existing = await consumer.topics()  # also fetches the metadata partitions_for_topic reads
         empty = []
-        for topic in topics:
-            partitions = consumer.partitions_for_topic(topic) if topic in existing else None
-            if not partitions:
-                continue
-            ends = await consumer.end_offsets([TopicPartition(topic, p) for p in partitions])
-            if all(offset == 0 for offset in ends.values()):
-                empty.append(topic)
+        for description in await admin.describe_topics(list(topics)):
+            partitions = [TopicPartition(description["topic"], p["partition"])
+                          for p in description.get("partitions") or ()]
+            if description.get("error_code") or not partitions:
+                continue  # not there (or not readable): nothing to say about it
+            if all(offset == 0 for offset in (await consumer.end_offsets(partitions)).values()):
+                empty.append(description["topic"])
         return empty
     finally:
         await consumer.stop()
+        await admin.close()
 
 
 async def republish_what_the_broker_lost(pool: asyncpg.Pool, bootstrap_servers: Sequence[str]) -> int:
