@@ -63,6 +63,23 @@ class KafkaBackend:
     def fetch_max_wait_ms(self) -> int:
         return FETCH_MAX_WAIT_MS if self.embedded else 100
 
+    async def go_down(self) -> None:
+        """The mock broker closes its connections; Apache Kafka is SIGKILLed (a crash: nothing flushed,
+        nothing handed over). A broker of the environment or a container cannot be taken down: skip."""
+        if self.embedded is not None:
+            self.embedded.set_down()
+        elif self.apache is not None:
+            await asyncio.to_thread(self.apache.kill)
+        else:
+            pytest.skip("takes the broker down: needs the embedded one (KAFKA_BOOTSTRAP_SERVERS names another)")
+
+    async def come_up(self) -> None:
+        """Back: Apache Kafka started again on its data directory and ports (recovering its logs)."""
+        if self.embedded is not None:
+            self.embedded.set_up()
+        elif self.apache is not None:
+            await asyncio.to_thread(self.apache.start)
+
     def reset_topics(self) -> None:
         """Every topic deleted and created again, empty: a test on a broker shared by the session sees
         only its own messages, and the consumer groups' offsets of the old topics go with them."""
