@@ -22,12 +22,11 @@ from pathlib import Path
 
 from tests.faults.invariants import MailIndex, collect, wait_settled
 from tests.faults.rush import Api, Rush, create_event
+from treffpunkt_devstack.brokers import CHOICES
 
 from . import report
 from .profiling import Profiler
 from .resources import ResourceSampler, thread_cpu
-from treffpunkt_devstack.brokers import CHOICES
-
 from .stack import given_stack, local_stack
 
 RESULTS = Path(__file__).parent / "results"

@@ -15,10 +15,10 @@ import asyncpg
 from tests.faults.invariants import Listing, staff_listing, stored_listing
 from tests.faults.rush import Api, RushEvent
 from tests.processes import SERVICES, Backends, Deployment
-from treffpunkt_shared.db import database_dsn
 from treffpunkt_devstack.brokers import Broker, start_broker
 from treffpunkt_devstack.mailbox import Mailbox
 from treffpunkt_devstack.postgres import EmbeddedPostgres
+from treffpunkt_shared.db import database_dsn
 
 from .resources import Members, process_and_children
 
