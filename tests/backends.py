@@ -86,8 +86,9 @@ class KafkaBackend:
         asyncio.run(_recreate_topics(self.bootstrap_servers))
 
 
-# Which broker each test ran against, for the summary at the end of the run.
+# Which broker each test ran against, and why not Apache Kafka if not, for the summary at the end of the run.
 BROKERS_USED: dict[str, int] = {}
+BROKER_NOTES: list[str] = []
 
 
 @contextmanager
@@ -98,7 +99,7 @@ def shared_kafka_backend(tmp_dir: Path) -> Iterator[KafkaBackend | None]:
     if broker.is_mock:
         broker.stop()
         if broker.fallback_reason:
-            print(f"\n{broker.fallback_reason}")
+            BROKER_NOTES.append(broker.fallback_reason)
         yield None
         return
     try:

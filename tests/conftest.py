@@ -7,14 +7,15 @@ from typing import Any
 import pytest
 from aiokafka import AIOKafkaConsumer
 
-from treffpunkt_shared.contracts.envelope import Envelope
 from treffpunkt_devstack.mailbox import Mailbox
+from treffpunkt_shared.contracts.envelope import Envelope
 
 from .backends import (
+    BROKER_NOTES,
+    BROKERS_USED,
     KafkaBackend,
     MailpitMailbox,
     PostgresBackend,
-    BROKERS_USED,
     kafka_with_empty_topics,
     mailpit_backend,
     postgres_backend,
@@ -116,3 +117,5 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if BROKERS_USED:
         used = ", ".join(f"{kind}: {count}" for kind, count in sorted(BROKERS_USED.items()))
         terminalreporter.write_line(f"Kafka brokers (tests, modules or packages given one): {used}")
+    for note in BROKER_NOTES:
+        terminalreporter.write_line(note)

@@ -75,3 +75,19 @@ async def create_topics(bootstrap_servers: list[str], topics: tuple[Topic, ...] 
     finally:
         await admin.close()
     return [t.name for t in missing]
+
+
+if __name__ == "__main__":
+    import argparse
+    import asyncio
+    import os
+
+    parser = argparse.ArgumentParser(prog="python -m treffpunkt_shared.topics",
+                                     description="Create the missing topics of topics.py through the Admin API.")
+    parser.add_argument("--bootstrap-servers", default=os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
+                        help="comma-separated (default: KAFKA_BOOTSTRAP_SERVERS)")
+    parser.add_argument("--replication-factor", type=int, default=1)
+    arguments = parser.parse_args()
+    created = asyncio.run(create_topics(arguments.bootstrap_servers.split(","),
+                                        replication_factor=arguments.replication_factor))
+    print(f"created {len(created)} topic(s): {', '.join(created) or 'none missing'}")
