@@ -10,6 +10,7 @@ SIGKILLed.
 
 import asyncio
 import base64
+import fcntl
 import hashlib
 import os
 import shutil
@@ -108,9 +109,17 @@ def fetched() -> bool:
 
 
 def fetch() -> None:
-    """The jars of `pom.xml` in `lib/`, fetched by Maven unless they are there already."""
+    """The jars of `pom.xml` in `lib/`, fetched by Maven unless they are there already (one fetch at a
+    time: `make dev` and a test run starting together share it)."""
     if fetched():
         return
+    with (KAFKA_DIR / ".fetch.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not fetched():
+            _fetch()
+
+
+def _fetch() -> None:
     mvn = shutil.which("mvn")
     if mvn is None:
         raise Unavailable("the Apache Kafka jars are not fetched yet and there is no Maven (mvn) to fetch them")
