@@ -21,11 +21,20 @@ CONSUMER_SETTINGS = {
 }
 
 
+def _not_the_auto_create_reminder(record: logging.LogRecord) -> bool:
+    # FastStream says this at every start when clients may not create topics, which is as we want it:
+    # the topics come from topics.py through the Admin API before any service starts.
+    return not record.getMessage().startswith("Auto create topics is disabled")
+
+
 def create_broker(settings: ServiceSettings) -> KafkaBroker:
+    logger = logging.getLogger(f"{settings.service_name}.kafka")
+    if _not_the_auto_create_reminder not in logger.filters:
+        logger.addFilter(_not_the_auto_create_reminder)
     return KafkaBroker(
         list(settings.kafka_bootstrap_servers),
         client_id=settings.service_name,
-        logger=logging.getLogger(f"{settings.service_name}.kafka"),
+        logger=logger,
         # Topics are created by the deployment (or the embedded stack), not by clients.
         allow_auto_create_topics=False,
         # Dead letters: written once and kept, as the outbox's messages are.
