@@ -33,7 +33,8 @@ def create_app(settings: RegistrationSettings | None = None, *, tracer_provider:
                       "bounded retention.")
     runtime.on_stop(waiter.close)
     if settings.pending_repeat_seconds > 0:
-        runtime.run_in_background(stranded_request_repeater(lambda: runtime.pool, settings.pending_repeat_seconds))
+        runtime.run_in_background(stranded_request_repeater(lambda: runtime.pool, settings.kafka_bootstrap_servers,
+                                                            settings.pending_repeat_seconds))
 
     def configure(app: FastAPI) -> None:
         app.state.links = links

@@ -13,8 +13,8 @@ import logging
 from collections.abc import Sequence
 
 import asyncpg
-from aiokafka import AIOKafkaConsumer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient
+
+from .offsets import offsets
 
 log = logging.getLogger(__name__)
 
@@ -23,23 +23,9 @@ REPLAY_DAYS = 7  # the retention of the topics with retention (topics.py)
 
 async def empty_topics(bootstrap_servers: Sequence[str], topics: Sequence[str]) -> list[str]:
     """Those of `topics` that exist and hold no message at all."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=list(bootstrap_servers))
-    consumer = AIOKafkaConsumer(bootstrap_servers=list(bootstrap_servers), group_id=None, enable_auto_commit=False)
-    await admin.start()
-    await consumer.start()
-    try:
-        empty = []
-        for description in await admin.describe_topics(list(topics)):
-            partitions = [TopicPartition(description["topic"], p["partition"])
-                          for p in description.get("partitions") or ()]
-            if description.get("error_code") or not partitions:
-                continue  # not there (or not readable): nothing to say about it
-            if all(offset == 0 for offset in (await consumer.end_offsets(partitions)).values()):
-                empty.append(description["topic"])
-        return empty
-    finally:
-        await consumer.stop()
-        await admin.close()
+    async with offsets(bootstrap_servers) as broker:
+        return [topic for topic in topics
+                if (ends := await broker.ends(topic)) is not None and all(end == 0 for end in ends.values())]
 
 
 async def republish_what_the_broker_lost(pool: asyncpg.Pool, bootstrap_servers: Sequence[str]) -> int:
