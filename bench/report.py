@@ -144,8 +144,9 @@ def table(figures: dict) -> str:
         lines.append(f"  {name:<16}{g['processes']:>3}{g['cpu_seconds']:>9}{g['cpu_ms_per_registration']:>12}"
                      f"{g['peak_rss_mib']:>14}")
         if "other_threads_cpu_seconds" in g:
+            inside = "the Kafka mock broker, the samplers" if figures["parameters"].get("broker") == "mock" else "the samplers"
             lines.append(f"  {'':<16}   {g['other_threads_cpu_seconds']:>9} s of it outside the event loop's thread "
-                         "(the Kafka mock broker, the samplers)")
+                         f"({inside})")
     lines.append(f"  all processes together: peak {figures['resources']['peak_pss_all_mib']} MiB (PSS)")
     if figures.get("database"):
         lines.append("")

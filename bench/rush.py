@@ -6,6 +6,7 @@ benchmark's own SMTP server, then prints the figures and writes them to bench/re
     python -m bench.rush --quick          # under a minute
     python -m bench.rush --rate 150       # open loop: 150 registrations a second, whatever the answers
     python -m bench.rush --profile        # and where the time goes (py-spy)
+    python -m bench.rush --broker mock    # against librdkafka's mock broker (default: Apache Kafka)
 
 See bench/README.md.
 """
@@ -21,6 +22,7 @@ from pathlib import Path
 
 from tests.faults.invariants import MailIndex, collect, wait_settled
 from tests.faults.rush import Api, Rush, create_event
+from treffpunkt_devstack.brokers import CHOICES
 
 from . import report
 from .profiling import Profiler
@@ -46,6 +48,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     shape.add_argument("--waitlist", type=int, help=f"waiting-list places per session (default {TARGET['waitlist']})")
     run = parser.add_argument_group("the run")
     run.add_argument("--replicas", type=int, default=1, help="processes per service (local stack only)")
+    run.add_argument("--broker", choices=CHOICES, default="any",
+                     help="local stack only: kafka (Apache Kafka on the local JVM, or KAFKA_BOOTSTRAP_SERVERS), "
+                     "mock (librdkafka's mock broker), any (default: Apache Kafka where it can run, else the mock)")
     run.add_argument("--notice-window", type=float, default=5.0,
                      help="contact persons' coalescing window in seconds (the services' default is 300)")
     run.add_argument("--timeout", type=float, default=600.0, help="longest wait for everything to settle")
@@ -74,7 +79,8 @@ def open_stack(args: argparse.Namespace, log_dir: Path):
             "catalog": args.catalog_token, "registration": args.registration_token,
             "notification": args.notification_token})
         return given_stack(api, smtp_port=args.smtp_port)
-    return local_stack(log_dir, replicas=args.replicas, smtp_port=args.smtp_port, notice_window=args.notice_window)
+    return local_stack(log_dir, replicas=args.replicas, smtp_port=args.smtp_port, notice_window=args.notice_window,
+                       broker=args.broker)
 
 
 async def run(args: argparse.Namespace) -> dict:
@@ -111,7 +117,8 @@ async def run(args: argparse.Namespace) -> dict:
         outcome = await collect(stack.api, stack.listing(event), event, attempts, mail)
         accepted = sum(1 for a in attempts if a.accepted)
         figures = {
-            "parameters": {name: getattr(args, name) for name in (*TARGET, "rate", "replicas", "notice_window")},
+            "parameters": {name: getattr(args, name) for name in (*TARGET, "rate", "replicas", "notice_window")}
+            | {"broker": stack.broker or "given"},
             "started_at": stamp,
             "intake": report.intake(attempts),
             "end_to_end": report.end_to_end(attempts, mail, settled),

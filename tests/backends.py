@@ -1,6 +1,7 @@
 """Where the tests find PostgreSQL, Kafka and the SMTP sink: an explicit environment variable, else a
-testcontainers container when a Docker engine answers, else the embedded stack of `make dev`.
-The same test bodies run against all three.
+testcontainers container when a Docker engine answers, else the embedded stack of `make dev` (for Kafka:
+Apache Kafka on the local JVM, else the mock broker; see treffpunkt_devstack.brokers).
+The same test bodies run against all of them.
 """
 
 import asyncio
@@ -11,31 +12,20 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 from pathlib import Path
 
 import httpx
 import pytest
 
+from treffpunkt_devstack.apache_kafka import ApacheKafka
+from treffpunkt_devstack.brokers import Broker, docker_available, start_broker
 from treffpunkt_devstack.kafka import FETCH_MAX_WAIT_MS, EmbeddedKafka
 from treffpunkt_devstack.mailbox import ReceivedMessage
 from treffpunkt_devstack.postgres import EmbeddedPostgres
-from treffpunkt_shared.topics import Topic, all_topics
+from treffpunkt_shared.topics import all_topics, create_topics
 
 POSTGRES_IMAGE = "postgres:16-alpine"
-KAFKA_IMAGE = "apache/kafka:3.9.1"
 MAILPIT_IMAGE = "axllent/mailpit:v1.22.3"  # as in docker-compose.yml
-
-
-@cache
-def docker_available() -> bool:
-    try:
-        import docker
-
-        docker.from_env().ping()
-    except Exception:  # no engine, no socket, no permission: all mean "not here"
-        return False
-    return True
 
 
 @dataclass
@@ -43,17 +33,6 @@ class PostgresBackend:
     url: str
     kind: str
     embedded: EmbeddedPostgres | None = None
-
-
-@dataclass
-class KafkaBackend:
-    bootstrap_servers: list[str]
-    kind: str
-    embedded: EmbeddedKafka | None = None
-
-    @property
-    def fetch_max_wait_ms(self) -> int:
-        return FETCH_MAX_WAIT_MS if self.embedded else 100
 
 
 @contextmanager
@@ -73,52 +52,103 @@ def postgres_backend(tmp_dir: Path) -> Iterator[PostgresBackend]:
             server.stop()
 
 
-@contextmanager
-def shared_kafka_backend() -> Iterator[KafkaBackend | None]:
-    """A broker for the whole session, or None where each test gets a fresh embedded one."""
-    if servers := os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
-        backend = KafkaBackend([s.strip() for s in servers.split(",")], "environment")
-        create_topics(backend.bootstrap_servers, all_topics())
-        yield backend
-    elif docker_available():
-        from testcontainers.kafka import KafkaContainer
+@dataclass
+class KafkaBackend:
+    bootstrap_servers: list[str]
+    kind: str  # environment, container, apache-kafka or mock
+    embedded: EmbeddedKafka | None = None  # the mock broker, which a test can take down
+    apache: ApacheKafka | None = None  # the local Apache Kafka, which a test can kill and start again
 
-        with KafkaContainer(KAFKA_IMAGE).with_kraft() as container:
-            backend = KafkaBackend([container.get_bootstrap_server()], "container")
-            create_topics(backend.bootstrap_servers, all_topics())
-            yield backend
-    else:
+    @property
+    def fetch_max_wait_ms(self) -> int:
+        return FETCH_MAX_WAIT_MS if self.embedded else 100
+
+    async def go_down(self) -> None:
+        """The mock broker closes its connections; Apache Kafka is SIGKILLed (a crash: nothing flushed,
+        nothing handed over). A broker of the environment or a container cannot be taken down: skip."""
+        if self.embedded is not None:
+            self.embedded.set_down()
+        elif self.apache is not None:
+            await asyncio.to_thread(self.apache.kill)
+        else:
+            pytest.skip("takes the broker down: needs the embedded one (KAFKA_BOOTSTRAP_SERVERS names another)")
+
+    async def come_up(self) -> None:
+        """Back: Apache Kafka started again on its data directory and ports (recovering its logs)."""
+        if self.embedded is not None:
+            self.embedded.set_up()
+        elif self.apache is not None:
+            await asyncio.to_thread(self.apache.start)
+
+    def reset_topics(self) -> None:
+        """Every topic deleted and created again, empty: a test on a broker shared by the session sees
+        only its own messages, and the consumer groups' offsets of the old topics go with them."""
+        asyncio.run(_recreate_topics(self.bootstrap_servers))
+
+
+# Which broker each test ran against, and why not Apache Kafka if not, for the summary at the end of the run.
+BROKERS_USED: dict[str, int] = {}
+BROKER_NOTES: list[str] = []
+
+
+@contextmanager
+def shared_kafka_backend(tmp_dir: Path) -> Iterator[KafkaBackend | None]:
+    """A broker for the whole session, or None where each test gets a fresh mock broker (which starts in
+    milliseconds)."""
+    broker: Broker = start_broker(tmp_dir / "kafka", tmp_dir / "kafka.log")
+    if broker.is_mock:
+        broker.stop()
+        if broker.fallback_reason:
+            BROKER_NOTES.append(broker.fallback_reason)
         yield None
-
-
-@contextmanager
-def embedded_kafka_backend() -> Iterator[KafkaBackend]:
-    broker = EmbeddedKafka(all_topics())
+        return
     try:
-        yield KafkaBackend(broker.bootstrap_servers, "embedded", broker)
+        yield KafkaBackend(broker.bootstrap_servers, broker.kind, apache=broker.apache)
     finally:
         broker.stop()
 
 
-def create_topics(bootstrap_servers: list[str], topics: tuple[Topic, ...]) -> None:
-    import asyncio
+@contextmanager
+def kafka_with_empty_topics(session: KafkaBackend | None) -> Iterator[KafkaBackend]:
+    """For a test (or a module or package of them): the session's broker with its topics emptied, else a
+    fresh mock broker of its own."""
+    if session is not None:
+        session.reset_topics()
+        BROKERS_USED[session.kind] = BROKERS_USED.get(session.kind, 0) + 1
+        yield session
+        return
+    broker = EmbeddedKafka(all_topics())
+    BROKERS_USED["mock"] = BROKERS_USED.get("mock", 0) + 1
+    try:
+        yield KafkaBackend(broker.bootstrap_servers, "mock", broker)
+    finally:
+        broker.stop()
 
-    from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-    from aiokafka.errors import TopicAlreadyExistsError
 
-    async def create() -> None:
-        admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
-        await admin.start()
-        try:
-            for topic in topics:
-                try:
-                    await admin.create_topics([NewTopic(topic.name, topic.partitions, 1)])
-                except TopicAlreadyExistsError:
-                    pass
-        finally:
-            await admin.close()
+async def _recreate_topics(bootstrap_servers: list[str]) -> None:
+    from aiokafka.admin import AIOKafkaAdminClient
 
-    asyncio.run(create())
+    names = {t.name for t in all_topics()}
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    await admin.start()
+    try:
+        if present := names & set(await admin.list_topics()):
+            await admin.delete_topics(sorted(present))
+        # The deletion is done when the broker's metadata no longer has the names (until then a create
+        # would find them "existing"); the creation, when it has them all again.
+        await _until(lambda listed: not names & listed, admin, "the topics deleted")
+        await create_topics(bootstrap_servers)
+        await _until(lambda listed: names <= listed, admin, "the topics created")
+    finally:
+        await admin.close()
+
+
+async def _until(condition: Callable[[set[str]], bool], admin, what: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition(set(await admin.list_topics())):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{what}: not within {timeout}s")
+        await asyncio.sleep(0.05)
 
 
 class MailpitMailbox:

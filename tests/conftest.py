@@ -7,14 +7,16 @@ from typing import Any
 import pytest
 from aiokafka import AIOKafkaConsumer
 
-from treffpunkt_shared.contracts.envelope import Envelope
 from treffpunkt_devstack.mailbox import Mailbox
+from treffpunkt_shared.contracts.envelope import Envelope
 
 from .backends import (
+    BROKER_NOTES,
+    BROKERS_USED,
     KafkaBackend,
     MailpitMailbox,
     PostgresBackend,
-    embedded_kafka_backend,
+    kafka_with_empty_topics,
     mailpit_backend,
     postgres_backend,
     shared_kafka_backend,
@@ -35,19 +37,16 @@ def postgres_url(postgres: PostgresBackend) -> str:
 
 
 @pytest.fixture(scope="session")
-def _session_kafka() -> Iterator[KafkaBackend | None]:
-    with shared_kafka_backend() as backend:
+def _session_kafka(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KafkaBackend | None]:
+    with shared_kafka_backend(tmp_path_factory.mktemp("kafka")) as backend:
         yield backend
 
 
 @pytest.fixture
 def kafka(_session_kafka: KafkaBackend | None) -> Iterator[KafkaBackend]:
-    """A real or container broker for the session, else a fresh embedded one for each test
-    (it starts in milliseconds, and no test sees another's messages)."""
-    if _session_kafka is not None:
-        yield _session_kafka
-        return
-    with embedded_kafka_backend() as backend:
+    """The session's Apache Kafka with empty topics, else a fresh mock broker for each test: either way
+    no test sees another's messages."""
+    with kafka_with_empty_topics(_session_kafka) as backend:
         yield backend
 
 
@@ -112,3 +111,11 @@ async def mailbox(_session_mailpit: MailpitMailbox | None) -> AsyncIterator[Mail
         return
     async with Mailbox(web_port=None) as box:
         yield box
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if BROKERS_USED:
+        used = ", ".join(f"{kind}: {count}" for kind, count in sorted(BROKERS_USED.items()))
+        terminalreporter.write_line(f"Kafka brokers (tests, modules or packages given one): {used}")
+    for note in BROKER_NOTES:
+        terminalreporter.write_line(note)

@@ -20,9 +20,9 @@ from typing import Any, Self
 import asyncpg
 import httpx
 
-from treffpunkt_shared.db import connect, database_dsn
-from treffpunkt_devstack.dev import _die_with_parent
+from treffpunkt_devstack.children import die_with_parent
 from treffpunkt_devstack.kafka import FETCH_MAX_WAIT_MS
+from treffpunkt_shared.db import connect, database_dsn
 
 from .services import SETTINGS_CLASSES, _load, free_port
 
@@ -104,7 +104,7 @@ class ServiceProcess:
             log.flush()
             self._process = await asyncio.create_subprocess_exec(
                 sys.executable, "-m", self.service, "serve", env=self._env, stdout=log, stderr=log,
-                preexec_fn=_die_with_parent,
+                preexec_fn=die_with_parent,
             )
         await self.wait_ready(ready_within)
 

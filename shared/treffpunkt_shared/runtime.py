@@ -50,6 +50,7 @@ from .messaging.consumer import (
     topics_of,
 )
 from .messaging.outbox import OutboxRelay, backlog
+from .messaging.replay import republish_what_the_broker_lost
 from .metrics import OUTBOX_BACKLOG, OUTBOX_OLDEST_AGE
 from .request_bodies import RequestBodies
 from .security_headers import SecurityHeaders
@@ -63,6 +64,8 @@ log = logging.getLogger(__name__)
 RELAY_STOP_SECONDS = 5.0
 JOINING_STOP_SECONDS = 3.0
 POOL_CLOSE_SECONDS = 3.0
+# How long the start may spend finding out whether the broker lost what was published (messaging/replay.py).
+REPLAY_CHECK_SECONDS = 10.0
 # Pause before starting the consumers again after a failed start (the broker away, say).
 CONSUMER_RESTART_SECONDS = 2.0
 
@@ -148,6 +151,7 @@ class Runtime:
 
     async def start(self) -> None:
         self._pool = await create_pool(self.dsn, size=self.settings.database_pool_size)
+        await self._republish_if_lost()
         self._relay = OutboxRelay(self.pool, self.dsn, producer_factory(self.settings),
                                   linger=self.settings.outbox_linger_ms / 1000)
         self._relay_task = asyncio.create_task(self._relay.run(), name="outbox-relay")
@@ -159,6 +163,14 @@ class Runtime:
         self.readiness.checks["database"] = self._check_database
         self.readiness.checks["broker"] = self._check_broker
         self.readiness.accepting = True
+
+    async def _republish_if_lost(self) -> None:
+        try:
+            await asyncio.wait_for(republish_what_the_broker_lost(self.pool, self.settings.kafka_bootstrap_servers),
+                                   REPLAY_CHECK_SECONDS)
+        except Exception as exc:  # the broker away, say: the start goes on (and fails there if it must)
+            log.warning("could not check whether the broker lost published messages (%s: %s)",
+                        type(exc).__name__, exc)
 
     async def _start_consumers(self) -> None:
         """Start the broker's subscribers, which returns once they have joined their group; again after a

@@ -42,3 +42,52 @@ def dead_letter_topics() -> tuple[Topic, ...]:
 
 def all_topics() -> tuple[Topic, ...]:
     return TOPICS + dead_letter_topics()
+
+
+def topic_configs(topic: Topic) -> dict[str, str]:
+    """The topic-level configuration a broker is given for `topic`."""
+    if topic.compacted:
+        return {"cleanup.policy": "compact"}
+    return {"cleanup.policy": "delete", "retention.ms": str(topic.retention_ms)}
+
+
+async def create_topics(bootstrap_servers: list[str], topics: tuple[Topic, ...] | None = None, *,
+                        replication_factor: int = 1, timeout_ms: int = 30_000) -> list[str]:
+    """Create the topics that do not exist yet through the Admin API (CreateTopics), with their partitions,
+    retention and compaction; the names of those created. Existing topics are left as they are."""
+    from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+    wanted = all_topics() if topics is None else topics
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, request_timeout_ms=timeout_ms)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = [t for t in wanted if t.name not in existing]
+        if missing:
+            response = await admin.create_topics(
+                [NewTopic(t.name, t.partitions, replication_factor, topic_configs=topic_configs(t)) for t in missing],
+                timeout_ms=timeout_ms)
+            # TOPIC_ALREADY_EXISTS (36): another process was quicker, which is as good.
+            failed = [(name, code, message) for name, code, *rest in response.topic_errors
+                      if code not in (0, 36) for message in [rest[-1] if rest else ""]]
+            if failed:
+                raise RuntimeError(f"could not create topics: {failed}")
+    finally:
+        await admin.close()
+    return [t.name for t in missing]
+
+
+if __name__ == "__main__":
+    import argparse
+    import asyncio
+    import os
+
+    parser = argparse.ArgumentParser(prog="python -m treffpunkt_shared.topics",
+                                     description="Create the missing topics of topics.py through the Admin API.")
+    parser.add_argument("--bootstrap-servers", default=os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
+                        help="comma-separated (default: KAFKA_BOOTSTRAP_SERVERS)")
+    parser.add_argument("--replication-factor", type=int, default=1)
+    arguments = parser.parse_args()
+    created = asyncio.run(create_topics(arguments.bootstrap_servers.split(","),
+                                        replication_factor=arguments.replication_factor))
+    print(f"created {len(created)} topic(s): {', '.join(created) or 'none missing'}")

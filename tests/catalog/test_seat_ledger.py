@@ -134,6 +134,25 @@ async def test_a_batch_is_decided_in_order_and_its_redelivery_changes_nothing(ca
     assert consumed([REGISTRATION_TOPIC], ["duplicate"]) - duplicates_before == len(batch)
 
 
+async def test_a_repeated_request_gets_what_its_registration_holds_announced_again_and_takes_nothing(catalog, staff):
+    """The registration service repeats the request of a registration still pending after a while (its
+    decision may have been lost): under a new message id, so past the inbox, to the seat ledger's record."""
+    event, [forum] = await published_event(catalog, staff, [(1, 1)])
+    seated, waiting, refused, released = (uuid4() for _ in range(4))
+    consumer = catalog.app.state.runtime.consumer
+    await consumer.consume(records([request(seated, event, forum), request(waiting, event, forum),
+                                    request(refused, event, forum)]))
+    await consumer.consume(records([cancellation(seated, event, forum)]))  # the waiting one moves up
+    await consumer.consume(records([request(released, event, forum), cancellation(released, event, forum)]))
+    before = await seat_decisions(catalog)
+
+    await consumer.consume(records([request(waiting, event, forum), request(seated, event, forum),
+                                    request(released, event, forum)]))
+
+    assert (await seat_decisions(catalog))[len(before):] == [("SeatAllocated", waiting, False)]
+    assert await counters(catalog, forum) == (1, 0, 2)
+
+
 async def test_closed_events_and_late_requests_are_refused_and_take_nothing(catalog, staff):
     deadline = datetime.now(UTC) + timedelta(days=30)
     open_event, [open_session] = await published_event(catalog, staff, [(5, 5)],

@@ -17,6 +17,7 @@ from catalog.domain.seats import (
     Seats,
     SessionLedger,
     WaitingListPlace,
+    announced_again,
     unknown_session,
 )
 from treffpunkt_shared.contracts.catalog import EventStatus
@@ -170,3 +171,16 @@ def test_an_allocation_carries_what_the_ledger_stores():
     assert allocation == Allocation(registration_id=asked.registration_id, session_id=session.session_id,
                                     event_id=EVENT, state=AllocationState.allocated, waitlist_sequence=None,
                                     requested_at=NOW)
+
+
+def test_a_repeated_request_is_answered_with_what_the_registration_holds_and_takes_nothing():
+    session = ledger(1, 1)
+    seat, place = (session.decide(request(session)).allocation for _ in range(2))
+    before = counters(session)
+
+    assert announced_again(seat) == Seat(seat)
+    assert announced_again(place) == WaitingListPlace(place)
+    assert announced_again(None) is None
+    assert counters(session) == before  # announcing again takes nothing
+    session.release(seat)
+    assert announced_again(seat) is None  # given back: nothing to announce

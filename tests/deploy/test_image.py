@@ -18,7 +18,8 @@ from tests.deploy.project import REPO, SERVICES, http_port
 from tests.deploy.testing_http import HealthServer
 
 # Never in an image: the embedded stack of `make dev` and the tests, and the dev tools.
-NOT_IN_IMAGES = {"treffpunkt-devstack", "pgserver", "confluent-kafka", "aiosmtpd", "pytest", "ruff", "testcontainers", "uv", "httpx", "jsonschema"}
+NOT_IN_IMAGES = {"treffpunkt-devstack", "pgserver", "confluent-kafka", "aiosmtpd", "pytest", "ruff", "testcontainers", "uv",
+                 "httpx", "jsonschema"}
 GLIBC_MINOR = {"bookworm": 36, "trixie": 41}  # Debian release of the python image -> glibc 2.x
 
 

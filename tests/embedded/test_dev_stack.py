@@ -1,5 +1,6 @@
 """`make dev` as a newcomer runs it: everything starts, the demo data is there, Ctrl-C leaves nothing behind."""
 
+import asyncio
 import json
 import os
 import signal
@@ -7,12 +8,17 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections import Counter
 from pathlib import Path
 
+import httpx
 import psutil
 import pytest
 
+from treffpunkt_devstack.mailbox import Mailbox
+
 from ..services import free_port
+from ..waiting import wait_until
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -22,14 +28,13 @@ def get(url: str) -> tuple[int, str]:
         return response.status, response.read().decode()
 
 
-@pytest.fixture
-def dev_stack(tmp_path: Path):
-    ports = {name: free_port() for name in ("REGISTRATION_HTTP_PORT", "CATALOG_HTTP_PORT", "NOTIFICATION_HTTP_PORT",
-                                            "SMTP_PORT", "MAILBOX_WEB_PORT")}
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS", "SMTP_HOST")} | {k: str(v) for k, v in ports.items()}
+DEV_PORTS = ("REGISTRATION_HTTP_PORT", "CATALOG_HTTP_PORT", "NOTIFICATION_HTTP_PORT", "SMTP_PORT", "MAILBOX_WEB_PORT")
+
+
+def start_make_dev(root: Path, env: dict[str, str]) -> tuple[subprocess.Popen, list[str]]:
+    """`make dev`'s supervisor with data in ROOT/var, once it says it is ready; and what it printed."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "treffpunkt_devstack.dev", "--root", str(tmp_path)],
+        [sys.executable, "-m", "treffpunkt_devstack.dev", "--root", str(root)],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=REPO,
     )
     output: list[str] = []
@@ -41,8 +46,23 @@ def dev_stack(tmp_path: Path):
         output.append(line)
         if "Try: curl" in line:
             break
+    if not any("Try: curl" in line for line in output):
+        process.kill()
+        process.wait()
+        raise AssertionError("".join(output))
+    return process, output
+
+
+def dev_environment(ports: dict[str, int], **extra: str) -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS", "SMTP_HOST")} \
+        | {k: str(v) for k, v in ports.items()} | extra
+
+
+@pytest.fixture
+def dev_stack(tmp_path: Path):
+    ports = {name: free_port() for name in DEV_PORTS}
+    process, output = start_make_dev(tmp_path, dev_environment(ports))
     try:
-        assert any("Try: curl" in line for line in output), "".join(output)
         yield process, ports, output
     finally:
         if process.poll() is None:
@@ -93,3 +113,43 @@ def test_the_readmes_create_token_finds_the_database_of_make_dev(dev_stack, tmp_
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=60) == 0
     assert not (tmp_path / "var" / "dev.env").exists()  # a stopped stack is not pretended
+@pytest.mark.parametrize("broker", ["kafka", "mock"])
+async def test_registrations_accepted_right_before_ctrl_c_are_decided_and_emailed_after_the_next_start(tmp_path, broker):
+    """As a newcomer tried it: a few registrations, then Ctrl-C at once, then `make dev` again. With Apache
+    Kafka the messages wait in var/kafka; the mock broker forgets them, and the services publish their
+    outboxes again and repeat the seat requests still pending."""
+    ports = {name: free_port() for name in DEV_PORTS if name != "MAILBOX_WEB_PORT"}
+    async with Mailbox(host="127.0.0.1", smtp_port=ports["SMTP_PORT"], web_port=None) as mailbox:
+        env = dev_environment(ports, SMTP_HOST="127.0.0.1", TREFFPUNKT_BROKER=broker,
+                              REGISTRATION_PENDING_REPEAT_SECONDS="5")
+        process, output = await asyncio.to_thread(start_make_dev, tmp_path, env)
+        assert any(("Apache Kafka" if broker == "kafka" else "mock cluster") in line for line in output), output
+        catalog = f"http://127.0.0.1:{ports['CATALOG_HTTP_PORT']}"
+        registration = f"http://127.0.0.1:{ports['REGISTRATION_HTTP_PORT']}"
+        async with httpx.AsyncClient(timeout=10) as client:
+            events = (await client.get(f"{catalog}/api/events")).json()
+            event = next(e for e in events if e["sessions"])
+            people = [f"neu.{n}@beispiel-gmbh.example" for n in range(15)]
+            accepted = []
+            for email in people:
+                response = await client.post(f"{registration}/api/registrations", json={
+                    "event_id": event["id"], "session_id": event["sessions"][0]["id"], "first_name": "Erika",
+                    "last_name": "Neu", "email": email, "organisation": "Beispiel GmbH", "consent": True})
+                assert response.status_code in (201, 202), response.text
+                accepted.append(response.json())
+            process.send_signal(signal.SIGINT)
+            assert await asyncio.to_thread(process.wait, 60) == 0
+
+            process, _ = await asyncio.to_thread(start_make_dev, tmp_path, env)
+            try:
+                async def decided() -> bool:
+                    views = [(await client.get(r["links"]["status"])).json() for r in accepted]
+                    return all(view["status"] != "pending" for view in views)
+                await wait_until(decided, timeout=60, what="every registration decided after the restart")
+                await mailbox.wait_for(len(people), timeout=60,
+                                       predicate=lambda message: any(r in people for r in message.rcpt_tos))
+            finally:
+                process.send_signal(signal.SIGINT)
+                assert await asyncio.to_thread(process.wait, 60) == 0
+    emailed = Counter(r for message in mailbox.messages for r in message.rcpt_tos if r in people)
+    assert emailed == Counter(people)  # each one email, none twice

@@ -8,7 +8,7 @@ import pytest
 
 from treffpunkt_devstack.mailbox import Mailbox
 
-from ..backends import KafkaBackend, PostgresBackend, embedded_kafka_backend
+from ..backends import KafkaBackend, PostgresBackend, kafka_with_empty_topics
 from ..notification.conftest import FAST
 from ..processes import Backends, Deployment
 from .invariants import MailIndex
@@ -26,10 +26,7 @@ SETTINGS = {
 @pytest.fixture(scope="package")
 def fault_kafka(_session_kafka: KafkaBackend | None) -> Iterator[KafkaBackend]:
     """The session's broker where one is given; else an embedded one that the tests can take down."""
-    if _session_kafka is not None:
-        yield _session_kafka
-        return
-    with embedded_kafka_backend() as backend:
+    with kafka_with_empty_topics(_session_kafka) as backend:
         yield backend
 
 

@@ -25,7 +25,7 @@ from treffpunkt_devstack.mailbox import Mailbox
 from treffpunkt_shared.contracts.envelope import Envelope
 from treffpunkt_shared.contracts.seats import SEAT_TOPIC
 
-from ..backends import KafkaBackend, MailpitMailbox, PostgresBackend, embedded_kafka_backend
+from ..backends import KafkaBackend, MailpitMailbox, PostgresBackend, kafka_with_empty_topics
 from ..faults.rush import RUSH_RATE_LIMITS
 from ..processes import SERVICES, Backends, Deployment
 from ..saga.scenario import Saga
@@ -39,10 +39,7 @@ GRACE_SECONDS = 30  # Kubernetes' default terminationGracePeriodSeconds
 
 @pytest.fixture(scope="module")
 def processes_kafka(_session_kafka: KafkaBackend | None) -> Iterator[KafkaBackend]:
-    if _session_kafka is not None:
-        yield _session_kafka
-        return
-    with embedded_kafka_backend() as backend:
+    with kafka_with_empty_topics(_session_kafka) as backend:
         yield backend
 
 

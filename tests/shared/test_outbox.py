@@ -107,8 +107,6 @@ async def test_commits_soon_after_the_one_that_woke_the_relay_join_its_batch(dat
 
 
 async def test_rows_wait_while_the_broker_is_down_and_go_out_in_order_after(database, kafka, read_topic):
-    if kafka.embedded is None:
-        pytest.skip("needs the embedded broker to take it down")
     _, pool = database
     organisation_id = uuid4()
     async with pool.acquire() as conn, conn.transaction():
@@ -116,13 +114,13 @@ async def test_rows_wait_while_the_broker_is_down_and_go_out_in_order_after(data
 
     async with running_relay(database, kafka, publish_timeout=2, max_backoff=0.5):
         await read_topic(CATALOG_TOPIC, count=1)
-        kafka.embedded.set_down()
+        await kafka.go_down()
         for n in range(20):
             async with pool.acquire() as conn, conn.transaction():
                 await enqueue(conn, saved(f"Während {n}", organisation_id), producer="plumbing")
         await asyncio.sleep(3)
         assert await unpublished(pool) == 20  # nothing lost, nothing marked while the broker is away
-        kafka.embedded.set_up()
+        await kafka.come_up()
         messages = await read_topic(CATALOG_TOPIC, count=21, timeout=30)
         await wait_until(lambda: _all_published(pool), what="all rows marked published")
 

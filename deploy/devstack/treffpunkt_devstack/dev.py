@@ -1,16 +1,16 @@
-"""`make dev`: the whole system on one machine, no Docker, no network.
+"""`make dev`: the whole system on one machine, no Docker.
 
-Starts a real PostgreSQL (data in `var/postgres`, kept across restarts), the Kafka-protocol broker
-(in memory, in this process), the SMTP mailbox with its web page, and the three services as
-separate processes with their demo data; prints where everything is; on Ctrl-C or SIGTERM stops
-it all. Any embedded part is replaced by a real one when its environment variable is set:
-`DATABASE_URL`, `KAFKA_BOOTSTRAP_SERVERS`, `SMTP_HOST` (with `SMTP_PORT`, ...).
+Starts a real PostgreSQL (data in `var/postgres`, kept across restarts), a Kafka broker (Apache Kafka
+on the local JVM, data in `var/kafka`, also kept; brokers.py says which broker and in what order), the
+SMTP mailbox with its web page, and the three services as separate processes with their demo data;
+prints where everything is; on Ctrl-C or SIGTERM stops it all. Any embedded part is replaced by a real
+one when its environment variable is set: `DATABASE_URL`, `KAFKA_BOOTSTRAP_SERVERS`, `SMTP_HOST` (with
+`SMTP_PORT`, ...).
 """
 
 import argparse
 import asyncio
 import contextlib
-import ctypes
 import json
 import os
 import secrets
@@ -23,16 +23,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from treffpunkt_shared.cli import DEV_ENV_FILE
-from treffpunkt_shared.topics import all_topics
+
+from .brokers import MOCK_NOTE, Broker, start_broker
+from .children import die_with_parent
 
 SERVICES = (("registration", 8000), ("catalog", 8001), ("notification", 8002))
-
-BROKER_NOTE = (
-    "The embedded Kafka broker is librdkafka's mock cluster: the real wire protocol, but in memory\n"
-    "  (lost when make dev stops), without Kafka transactions, and keeping about 5 MiB per partition\n"
-    "  (older messages are dropped, so a consumer far behind would miss them). Set\n"
-    "  KAFKA_BOOTSTRAP_SERVERS to use a real Kafka."
-)
 
 
 @dataclass
@@ -50,7 +45,7 @@ class DevStack:
         self.env = dict(os.environ)
         self.children: list[Child] = []
         self._postgres = None
-        self._kafka = None
+        self._kafka: Broker | None = None
         self._mailbox = None
         self.notes: list[str] = []
 
@@ -62,7 +57,7 @@ class DevStack:
         self.env.setdefault("NOTIFICATION_COALESCING_WINDOW_SECONDS", "60")
         self._start_postgres()
         self._write_cli_env()
-        self._start_kafka()
+        await self._start_kafka()
         await self._start_mailbox()
         await asyncio.gather(*(self._run(name, "migrate") for name, _ in SERVICES))
         tokens, _ = await asyncio.gather(self._staff_tokens(), self._run("catalog", "load-demo"))
@@ -99,17 +94,20 @@ class DevStack:
         path.write_text("\n".join(lines) + "\n")
         path.chmod(0o600)
 
-    def _start_kafka(self) -> None:
-        if "KAFKA_BOOTSTRAP_SERVERS" in self.env:
-            self.notes.append("Kafka: KAFKA_BOOTSTRAP_SERVERS (topics must exist)")
-            return
-        from .kafka import FETCH_MAX_WAIT_MS, EmbeddedKafka
-
-        self._kafka = EmbeddedKafka(all_topics())
+    async def _start_kafka(self) -> None:
+        port = int(self.env.get("KAFKA_PORT", 9092))
+        self._kafka = await asyncio.to_thread(start_broker, self.var / "kafka", self.var / "log" / "kafka.log",
+                                              port=port)
         self.env["KAFKA_BOOTSTRAP_SERVERS"] = ",".join(self._kafka.bootstrap_servers)
-        self.env.setdefault("KAFKA_FETCH_MAX_WAIT_MS", str(FETCH_MAX_WAIT_MS))
-        self.env["KAFKA_MOCK_BROKER"] = "true"
-        self.notes.append(f"Kafka protocol (embedded): {self.env['KAFKA_BOOTSTRAP_SERVERS']}")
+        if self._kafka.is_mock:
+            from .kafka import FETCH_MAX_WAIT_MS
+
+            self.env.setdefault("KAFKA_FETCH_MAX_WAIT_MS", str(FETCH_MAX_WAIT_MS))
+            self.env["KAFKA_MOCK_BROKER"] = "true"
+        self.notes.append(f"Kafka: {self._kafka.description}")
+        print(f"Kafka broker: {self._kafka.description}", flush=True)
+        if self._kafka.fallback_reason:
+            print(f"  {self._kafka.fallback_reason}", flush=True)
 
     async def _start_mailbox(self) -> None:
         if "SMTP_HOST" in self.env:
@@ -150,7 +148,7 @@ class DevStack:
         log_file = log_path.open("ab")
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", name, "serve", env=env, stdout=log_file, stderr=log_file,
-            preexec_fn=_die_with_parent,
+            preexec_fn=die_with_parent,
         )
         log_file.close()
         return Child(name, port, process, log_path)
@@ -191,8 +189,8 @@ class DevStack:
         lines.append("\n  Staff tokens (Authorization: Bearer ...), kept in var/staff-tokens.json:")
         lines += [f"    {name:<13} {token}" for name, token in tokens.items()]
         lines.append(f"\n  Try: curl http://localhost:{self.children[1].port}/api/events\n")
-        if self._kafka is not None:
-            lines.append("  " + BROKER_NOTE + "\n")
+        if self._kafka is not None and self._kafka.is_mock:
+            lines.append("  " + MOCK_NOTE + "\n")
         print("\n".join(lines), flush=True)
 
     async def watch(self, stop: asyncio.Event) -> None:
@@ -221,17 +219,10 @@ class DevStack:
         if self._mailbox is not None:
             await self._mailbox.stop()
         if self._kafka is not None:
-            self._kafka.stop()
+            await asyncio.to_thread(self._kafka.stop)
         (self.root / DEV_ENV_FILE).unlink(missing_ok=True)
         if self._postgres is not None:
             self._postgres.stop()
-
-
-def _die_with_parent() -> None:
-    # Should this supervisor be killed outright, the kernel stops the services too (Linux only).
-    if sys.platform == "linux":
-        PR_SET_PDEATHSIG = 1
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 async def _poll(condition: Callable[[], Awaitable[bool]], *, timeout: float, failure: str) -> None:

@@ -75,3 +75,8 @@ class RegistrationSettings(ServiceSettings):
         description="The conciliation body the accessibility statement names (default: the federal one under "
         "§ 16 BGG; a Land's public body names its own).",
     )
+    pending_repeat_seconds: float = Field(
+        60.0, ge=0, description="A registration still pending this long after its seat request (or the last "
+        "repeat) has the request published again, so none stays pending forever whatever the broker lost "
+        "(metric `registration_seat_requests_repeated_total`). 0: never."
+    )

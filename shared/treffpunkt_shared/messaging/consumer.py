@@ -39,6 +39,7 @@ from ..contracts.envelope import Envelope, EventPayload
 from ..logs import correlation_id
 from ..metrics import MESSAGE_HANDLER_LATENCY, MESSAGES_CONSUMED
 from ..tracing import consuming, record_headers
+from .broker import CONSUMER_SETTINGS
 from .commit_hooks import run_after_commit
 from .inbox import claim
 
@@ -235,6 +236,7 @@ def subscribe(
         max_records=max_records,
         auto_offset_reset="earliest",
         fetch_max_wait_ms=fetch_max_wait_ms,
+        **CONSUMER_SETTINGS,
         ack_policy=AckPolicy.NACK_ON_ERROR,
     )(on_batch)
 

@@ -47,12 +47,11 @@ async def lock_sessions(conn: asyncpg.Connection, session_ids: Iterable[UUID]) -
     }
 
 
-async def ids_with_allocation(conn: asyncpg.Connection, registration_ids: Iterable[UUID]) -> set[UUID]:
-    """Those of `registration_ids` that hold (or held) a seat or a waiting-list place."""
-    rows = await conn.fetch(
-        "SELECT registration_id FROM seat_allocation WHERE registration_id = ANY($1::uuid[])", list(registration_ids)
-    )
-    return {row["registration_id"] for row in rows}
+async def allocations_of(conn: asyncpg.Connection, registration_ids: Iterable[UUID]) -> dict[UUID, Allocation]:
+    """What those of `registration_ids` that hold (or held) a seat or a waiting-list place hold."""
+    rows = await conn.fetch(f"SELECT {_ALLOCATION} FROM seat_allocation WHERE registration_id = ANY($1::uuid[])",
+                            list(registration_ids))
+    return {row["registration_id"]: _allocation(row) for row in rows}
 
 
 async def add_allocations(conn: asyncpg.Connection, sessions: Iterable[SessionLedger],

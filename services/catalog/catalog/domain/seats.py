@@ -174,3 +174,11 @@ class SessionLedger:
 def unknown_session(request: SeatRequest) -> Refused:
     """The decision for a request naming a session the catalog does not have."""
     return Refused(request, RejectionReason.unknown_session)
+
+
+def announced_again(allocation: Allocation | None) -> Seat | WaitingListPlace | None:
+    """The decision announced again for a repeated request of a registration that holds `allocation` (None:
+    it holds nothing yet): the seat or place it holds, changing nothing; nothing once it gave it back."""
+    if allocation is None or allocation.state is AllocationState.released:
+        return None
+    return Seat(allocation) if allocation.state is AllocationState.allocated else WaitingListPlace(allocation)

@@ -24,6 +24,7 @@ from ..domain.seats import (
     Seat,
     SeatRequest,
     WaitingListPlace,
+    announced_again,
     unknown_session,
 )
 from ..metrics import count_decisions
@@ -35,16 +36,21 @@ Decisions = list[tuple[EventPayload, str | None]]  # the messages and their corr
 async def decide_requests(conn: asyncpg.Connection, messages: Sequence[Received[RegistrationRequested]],
                           _: None) -> None:
     """Each request in order, a run of them together in a few statements whatever their number. A
-    registration that holds (or held) a seat or place gets no new decision: its request was handled
-    before, under another message id."""
+    registration that holds a seat or place asked before, under another message id (the registration
+    service repeats a request whose decision it never got): what it holds is announced again, and
+    nothing new is taken; one that held and gave it back gets nothing."""
     requests = [(SeatRequest(m.payload.registration_id, m.payload.event_id, m.payload.session_id,
                              m.envelope.occurred_at), m.envelope.correlation_id) for m in messages]
     sessions = await seat_ledger.lock_sessions(conn, {request.session_id for request, _ in requests})
-    held = await seat_ledger.ids_with_allocation(conn, [request.registration_id for request, _ in requests])
+    earlier = await seat_ledger.allocations_of(conn, [request.registration_id for request, _ in requests])
+    held = set(earlier)
     decisions: Decisions = []
     allocations: list[Allocation] = []
     for request, correlation in requests:
         if request.registration_id in held:
+            # Taken by a request earlier in this batch: decided there.
+            if (again := announced_again(earlier.get(request.registration_id))) is not None:
+                decisions.append((_message(again), correlation))
             continue
         session = sessions.get(request.session_id)
         decision = session.decide(request) if session is not None else unknown_session(request)
