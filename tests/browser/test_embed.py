@@ -133,6 +133,7 @@ async def test_a_registration_through_the_form_embedded_in_another_origins_page(
     # Sent empty: the errors in the frame, summarised at the top; the frame grows to show them.
     await frame.locator("button[type=submit]").click()
     await frame.locator("#error-summary").wait_for()
+    assert await frame.evaluate("document.activeElement.id") == "error-summary"  # as on the hosted form
     assert frame.url == f"{base}/embed/events/{event['id']}"
     await _fitted_height(page, frame, above=first_height)
     await assert_accessible(frame)

@@ -13,4 +13,8 @@
     }
   }
   new ResizeObserver(report).observe(document.documentElement);
+  // Browsers ignore `autofocus` in a frame from another origin; the error summary should still be
+  // where the focus is after sending, as on the hosted form.
+  var first = document.querySelector("[autofocus]");
+  if (first && document.activeElement !== first) first.focus();
 })();
