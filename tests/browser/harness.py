@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.async_playwright import Axe
-from playwright.async_api import Page
+from playwright.async_api import Frame, Page
 
 CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/lib/chromium/chromium", "/usr/bin/google-chrome")
 
@@ -47,7 +47,7 @@ def chromium_path() -> str:
     pytest.skip(reason)
 
 
-async def assert_accessible(page: Page) -> None:
+async def assert_accessible(page: Page | Frame) -> None:
     """axe-core with the WCAG 2.1 A and AA rules on the page as it is now: no violation."""
     results = await _axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS},
                                             "resultTypes": ["violations"]})

@@ -254,9 +254,11 @@ def registration_routes() -> set[str]:
     from registration.settings import RegistrationSettings
 
     app = create_app(RegistrationSettings(signing_secret="x" * 32))
-    # The OpenAPI paths, and the HTML pages, calendar feeds and the pages' stylesheet, which it leaves out.
+    # The OpenAPI paths, and the HTML pages (the embed variant too), calendar feeds and the pages' static
+    # files, which it leaves out.
     hidden = [*pages.router.routes, *calendar_feeds.router.routes]
-    return set(app.openapi()["paths"]) | {route.path for route in hidden} | {"/static/public.css"}
+    static = {"/static/public.css", "/static/embed.js", "/static/embed-frame.js"}
+    return set(app.openapi()["paths"]) | {route.path for route in hidden} | static
 
 
 def test_ingress_publishes_registrations_routes_and_not_operations(manifests: list[Resource], overlay: str) -> None:

@@ -37,8 +37,8 @@ class RegistrationSettings(ServiceSettings):
     )
     embed_origins: EmbedOrigins = Field(
         default_factory=list, description="Websites that may show the hosted pages in a frame (the pages' "
-        "Content-Security-Policy `frame-ancestors`), comma-separated origins such as `https://www.musterstadt.de`. "
-        "Empty: no website may frame them."
+        "Content-Security-Policy `frame-ancestors`), comma-separated origins such as `https://www.musterstadt.de`: "
+        "the pages that embed a form with `/static/embed.js`. Empty: no website may frame them."
     )
     rate_limit_window_seconds: int = Field(
         3600, ge=1, description="The window of the rate limits below: each allows so many registrations per window."

@@ -1,5 +1,5 @@
 """The hosted pages: event list, registration form, answer, status and cancel pages, and the
-accessibility statement.
+accessibility statement; and the form's embed variant for another website (`/embed/events/{id}`).
 
 Plain HTML forms: they work without JavaScript and by keyboard alone; styles come from one static
 file (no inline styles or scripts). German by default (also for a language we do not speak), English
@@ -51,13 +51,22 @@ Lang = Annotated[str, Depends(_page_language)]
 FORM_FIELDS = ("session_id", "first_name", "last_name", "email", "organisation", "phone", "remarks", "consent")
 
 
+def _form_path(request: Request, event_id: UUID) -> str:
+    """The form's own address: the embed variant (in another website's frame) posts to and links within itself."""
+    return f"/embed/events/{event_id}" if _embedded(request) else f"/events/{event_id}/register"
+
+
+def _embedded(request: Request) -> bool:
+    return request.url.path.startswith("/embed/")
+
+
 def _render(request: Request, settings: RegistrationSettings, template: str, lang: str, status_code: int = 200,
             **context) -> HTMLResponse:
     site = {"base_url": settings.base_url, "privacy_url": settings.privacy_url, "imprint_url": settings.imprint_url,
             "accessibility_feedback_email": settings.accessibility_feedback_email,
             "accessibility_enforcement_url": settings.accessibility_enforcement_url}
-    return templates.TemplateResponse(request, template, {"lang": lang, "t": texts(lang), "site": site, **context},
-                                      status_code=status_code)
+    page = {"lang": lang, "t": texts(lang), "site": site, "embed": _embedded(request)}
+    return templates.TemplateResponse(request, template, page | context, status_code=status_code)
 
 
 def _message(request: Request, settings: RegistrationSettings, lang: str, key: str, status_code: int = 200) -> HTMLResponse:
@@ -97,16 +106,18 @@ async def _form(request: Request, pool, settings: RegistrationSettings, event_id
         return _render(request, settings, "message.html", lang, 404, message=texts(lang)["no_such_event"])
     return _render(request, settings, "register.html", lang, status_code, event=event, values=values or {},
                    errors=errors or {}, message=message, availability=await _availability(pool, event),
-                   form_fields=FORM_FIELDS)
+                   form_fields=FORM_FIELDS, form_path=_form_path(request, event_id))
 
 
 @router.get("/events/{event_id}/register", response_class=HTMLResponse)
+@router.get("/embed/events/{event_id}", response_class=HTMLResponse)
 async def registration_form(request: Request, event_id: UUID, pool: Pool, settings: Settings,
                             lang: Lang) -> HTMLResponse:
     return await _form(request, pool, settings, event_id, lang)
 
 
 @router.post("/events/{event_id}/register", response_class=HTMLResponse)
+@router.post("/embed/events/{event_id}", response_class=HTMLResponse)
 async def submit_registration(
     request: Request, event_id: UUID, pool: Pool, waiter: Waiter, links: LinksDep, settings: Settings,
     session_id: Annotated[str, Form()] = "", first_name: Annotated[str, Form()] = "",
