@@ -20,19 +20,16 @@ import logging
 from collections.abc import Awaitable, Callable
 
 import asyncpg
-from prometheus_client import Counter
 
 from treffpunkt_shared.contracts.registration import REGISTRATION_TOPIC, RegistrationRequested
 from treffpunkt_shared.contracts.seats import SEAT_TOPIC
 from treffpunkt_shared.messaging.offsets import offsets
 from treffpunkt_shared.messaging.outbox import enqueue_many
 
+from .metrics import SEAT_REQUESTS_REPEATED
+
 log = logging.getLogger(__name__)
 
-SEAT_REQUESTS_REPEATED = Counter(
-    "registration_seat_requests_repeated_total",
-    "Seat requests published again for registrations still pending after registration_pending_repeat_seconds",
-)
 BATCH = 500
 CHECK_TIMEOUT_SECONDS = 10.0
 # Who must have read what before a pending registration counts as stranded: (consumer group, topic); each
