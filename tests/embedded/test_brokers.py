@@ -36,3 +36,11 @@ def test_a_fetch_that_cannot_happen_is_one_line_and_kafka_only_refuses_the_mock(
 def test_an_unknown_choice_is_named():
     with pytest.raises(brokers.NoBroker, match=r"TREFFPUNKT_BROKER=.redpanda.: choose one of any, kafka, mock"):
         brokers.broker_choice("redpanda")
+
+
+def test_a_new_cluster_id_is_never_taken_for_an_option_by_the_storage_tool():
+    from treffpunkt_devstack.apache_kafka import _cluster_id
+
+    ids = {_cluster_id() for _ in range(5000)}  # without the rule, about 78 of them start with '-'
+
+    assert len(ids) == 5000 and all(len(i) == 22 and not i.startswith("-") for i in ids)

@@ -218,7 +218,7 @@ class ApacheKafka:
         """Format the storage on the first start (a cluster id of its own); a formatted one is kept."""
         if (self.data_dir / "data" / "meta.properties").exists():
             return
-        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        cluster_id = _cluster_id()
         result = subprocess.run(self._java("kafka.tools.StorageTool", "format", "--cluster-id", cluster_id,
                                            "--config", str(properties)),
                                 capture_output=True, text=True, timeout=120)
@@ -282,3 +282,11 @@ class ApacheKafka:
             self._process.kill()
         if self._process is not None:
             self._process.wait()
+
+
+def _cluster_id() -> str:
+    """A cluster id as Kafka's own `Uuid.randomUuid()` makes it: URL-safe base64 of a random UUID, never
+    starting with '-' (the storage tool's command line would take it for an option, one time in 64)."""
+    while (cluster_id := base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")).startswith("-"):
+        pass
+    return cluster_id
