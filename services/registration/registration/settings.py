@@ -55,6 +55,14 @@ class RegistrationSettings(ServiceSettings):
         5000, ge=1, description="Registrations per window from a machine client that sends its client token "
         "(`Authorization: Bearer`, made with `create-client-token`), instead of the limit per client address."
     )
+    links_per_recipient: int = Field(
+        1, ge=1, description="\"Send me my links again\" emails per window (`rate_limit_window_seconds`) to one "
+        "email address; a request beyond it gets the same neutral answer and sends nothing."
+    )
+    links_per_client: int = Field(
+        20, ge=1, description="\"Send me my links again\" requests per window from one client address; beyond it "
+        "429 with `Retry-After`."
+    )
     max_wait_seconds: float = Field(
         10.0, ge=0, description="Longest `?wait=` a client may ask for on POST /api/registrations."
     )

@@ -48,6 +48,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "cancel_button": "Ja, stornieren",
         "cancelled_done": "Ihre Anmeldung ist storniert. Sie erhalten eine Bestätigung per E-Mail.",
         "invalid_link": "Dieser Link ist ungültig.",
+        "links_title": "Links zur Anmeldung erneut senden",
+        "links_intro": "Sie finden die E-Mail mit den Links zu Ihrer Anmeldung nicht mehr? Geben Sie die E-Mail-Adresse "
+                       "an, mit der Sie sich angemeldet haben: Wir schicken die Links noch einmal, und nur an diese "
+                       "Adresse.",
+        "links_submit": "Links senden",
+        "links_sent": "Falls Sie angemeldet sind, ist eine E-Mail unterwegs.",
+        "links_lost": "Anmeldung schon abgeschickt und die E-Mail verloren? Links erneut senden",
+        "links_again": "Links zu Ihrer Anmeldung erneut anfordern",
         "other_language": "English",
         "back": "Zurück zur Übersicht",
         "skip_to_content": "Zum Inhalt springen",
@@ -169,6 +177,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "cancel_button": "Yes, cancel",
         "cancelled_done": "Your registration has been cancelled. You will receive a confirmation by email.",
         "invalid_link": "This link is not valid.",
+        "links_title": "Send my registration's links again",
+        "links_intro": "You cannot find the email with the links to your registration? Give the email address you "
+                       "registered with: we send the links again, and only to that address.",
+        "links_submit": "Send the links",
+        "links_sent": "If you are registered, an email is on its way.",
+        "links_lost": "Registered already and lost the email? Send the links again",
+        "links_again": "Ask for your registration's links again",
         "other_language": "Deutsch",
         "back": "Back to the overview",
         "skip_to_content": "Skip to content",

@@ -30,6 +30,7 @@ class EmailKind(StrEnum):
     event_cancelled = "event_cancelled"
     contact_notice = "contact_notice"
     contact_digest = "contact_digest"
+    links = "links"
 
 
 _EMAIL = {

@@ -154,7 +154,32 @@ class RegistrationCancelled(_Outcome):
     previous_status: str = Field(description="The status before: pending, confirmed or waitlisted.")
 
 
+class LinksRequested(_RegistrationEvent):
+    """Someone asked for a registration's links again ("send me my links"): the notification service sends
+    them to the registration's own address, and only there. The address, the name and the links are all
+    the email needs; the topic's bounded retention keeps them no longer than the outcome events."""
+
+    event_type: ClassVar[str] = "LinksRequested"
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "registration_id": _REGISTRATION_ID, "event_id": _EVENT_ID, "session_id": _SESSION_ID,
+        "email": _PARTICIPANT["email"], "name": "Jana Muster", "language": "de",
+        "status_url": _REGISTRATION["status_url"], "cancel_url": _REGISTRATION["cancel_url"],
+    }]})
+
+    registration_id: UUID = Field(description="The registration whose links are asked for.")
+    event_id: UUID = Field(description="The event.")
+    session_id: UUID = Field(description="The registration's session.")
+    email: str = Field(description="The registration's own address: the only one the links go to.")
+    name: str = Field(description="The registrant's name, for the greeting and the To: header.")
+    language: Language = Field(description="Language of the email (of the page or request that asked).")
+    status_url: str = Field(description="Signed link where the registrant sees the status.")
+    cancel_url: str = Field(description="Signed link where the registrant cancels.")
+
+    def message_key(self) -> str:
+        return str(self.registration_id)
+
+
 REGISTRATION_EVENTS = registry(
     RegistrationRequested, RegistrationConfirmed, RegistrationWaitlisted, RegistrationRejected,
-    RegistrationPromoted, RegistrationCancelled,
+    RegistrationPromoted, RegistrationCancelled, LinksRequested,
 )

@@ -5,6 +5,7 @@ the local copy inside the event snapshots."""
 
 from treffpunkt_shared.contracts.catalog import EventSaved
 from treffpunkt_shared.contracts.registration import (
+    LinksRequested,
     RegistrationCancelled,
     RegistrationConfirmed,
     RegistrationPromoted,
@@ -13,7 +14,7 @@ from treffpunkt_shared.contracts.registration import (
 )
 from treffpunkt_shared.messaging.consumer import HandlerTable
 
-from ..service_layer import event_changes, registrations
+from ..service_layer import event_changes, links, registrations
 
 HANDLERS: HandlerTable = {
     RegistrationConfirmed: registrations.record_outcomes,
@@ -21,5 +22,6 @@ HANDLERS: HandlerTable = {
     RegistrationRejected: registrations.record_outcomes,
     RegistrationPromoted: registrations.record_outcomes,
     RegistrationCancelled: registrations.record_outcomes,
+    LinksRequested: links.send_links,
     EventSaved: event_changes.apply_events_saved,
 }

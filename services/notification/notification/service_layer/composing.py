@@ -77,6 +77,9 @@ class Composer:
             try:
                 if email.kind in _TO_CONTACT_PERSONS:
                     context, reply_to, calendar = await self._contact_context(conn, email, now), None, None
+                elif email.kind is EmailKind.links:
+                    context, reply_to, calendar = self._links_context(
+                        email, events.get(email.event_id) if email.event_id else None), None, None
                 else:
                     context, reply_to, calendar = self._registrant_context(
                         email, people.get(email.registration_id) if email.registration_id else None,
@@ -133,6 +136,15 @@ class Composer:
             )
             calendar = CalendarAttachment(calendar_file(entry, stamp=now), method, _CALENDAR_FILENAMES[email.language])
         return context, reply_to, calendar
+
+    def _links_context(self, email: QueuedEmail, event: Event | None) -> dict[str, Any]:
+        # From the request itself, not the registration as last heard of: a registration still waiting
+        # for its seat decision is not known here yet, and its links are no less valid.
+        session = session_of(event, UUID(email.details["session_id"]))
+        if event is None or session is None:
+            raise NotRenderableYet(f"event {email.event_id} or its session is not in the local copy of the catalog")
+        return {"name": email.recipient_name, "event": event, "session": session, "contacts": session.contact_persons,
+                "details": email.details}
 
     async def _contact_context(self, conn: asyncpg.Connection, email: QueuedEmail, now: datetime) -> dict[str, Any]:
         notices = await contact_notices.carried_by(conn, email.id)

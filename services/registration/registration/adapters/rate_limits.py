@@ -34,6 +34,8 @@ MESSAGES = {
     "client": "Too many registrations from your address. Please try again in {seconds} seconds.",
     "token": "Too many registrations with this token. Please try again in {seconds} seconds.",
     "recipient": "Too many registrations for this email address. Please try again in {seconds} seconds.",
+    "links_client": "Too many requests for links from your address. Please try again in {seconds} seconds.",
+    "links_recipient": "Links were sent to this address a short while ago.",  # never shown: see service_layer.links
 }
 PURGE_EVERY_SECONDS = 60.0
 
@@ -59,7 +61,7 @@ WHERE key = ANY($1::text[]) AND window_start = $2 AND NOT EXISTS (SELECT FROM co
 
 @dataclass(frozen=True)
 class Limit:
-    kind: str  # client, token or recipient: what the key is, and the metric's label
+    kind: str  # client, token, recipient, links_client or links_recipient: what the key is, and the metric's label
     value: str
     allowed: int
 

@@ -53,6 +53,17 @@ async def get(conn: asyncpg.Connection | asyncpg.Pool, registration_id: UUID, *,
                                              registration_id))
 
 
+async def find_active(conn: asyncpg.Connection | asyncpg.Pool, event_id: UUID, email_normalised: str) -> Registration | None:
+    """The person's active registration for the event (there is at most one: the unique index)."""
+    return _registration(await conn.fetchrow(
+        f"""
+        SELECT {COLUMNS} FROM registration
+        WHERE event_id = $1 AND email_normalised = $2 AND status IN ('pending', 'confirmed', 'waitlisted')
+        """,
+        event_id, email_normalised,
+    ))
+
+
 async def set_decided(conn: asyncpg.Connection, registration_id: UUID, status: Status, *,
                       reason: str | None = None, waitlist_sequence: int | None = None) -> Registration:
     return _registration(await conn.fetchrow(

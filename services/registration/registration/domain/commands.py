@@ -37,3 +37,13 @@ class RegisterParticipant(BaseModel):
     language: Language = Field(Language.de, description="Language of the emails and of the answers: de or en.")
     consent: Annotated[Literal[True], BeforeValidator(_only_true_itself)] = Field(
         description="Consent to the processing of the data for this event: the JSON value true.")
+
+
+class SendLinksAgain(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "event_id": "3a4b5c6d-7e8f-4a1b-9c2d-3e4f5a6b7c01", "email": "jana.muster@example.org", "language": "de",
+    }]})
+
+    event_id: UUID = Field(description="The event registered for.")
+    email: EmailStr = Field(description="The address registered with: the only one the links are sent to.")
+    language: Language = Field(Language.de, description="Language of the email and of the answer: de or en.")

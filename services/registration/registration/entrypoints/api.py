@@ -5,12 +5,14 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Header, HTTPException, Query, Request, Response, status
+from pydantic import BaseModel, Field
 
 from treffpunkt_shared.contracts.registration import CancelledBy
 
 from ..adapters import repository
-from ..domain.commands import RegisterParticipant
+from ..domain.commands import RegisterParticipant, SendLinksAgain
 from ..service_layer.cancel import cancel
+from ..service_layer.links import send_links_again
 from ..service_layer.register import register
 from ..service_layer.views import RegistrationView, view
 from ..texts import texts
@@ -18,6 +20,10 @@ from .dependencies import AnswerLanguage, LinksDep, Pool, Settings, Waiter
 from .limits import admit_registration
 
 router = APIRouter(prefix="/api/registrations", tags=["registrations"])
+
+
+class LinksAnswer(BaseModel):
+    message: str = Field(description="Always the same, whether or not the address is registered for the event.")
 
 Token = Annotated[str, Query(description="The signed token from the registration's links.")]
 _BY_LINK = {
@@ -63,6 +69,28 @@ async def post_registration(
     registration = await view(pool, registered.registration, links)
     return Response(registration.model_dump_json(), media_type="application/json",
                     status_code=status.HTTP_201_CREATED if registered.registration.final else status.HTTP_202_ACCEPTED)
+
+
+@router.post(
+    "/links",
+    response_model=LinksAnswer,
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Send a registration's links again",
+    description="The status and cancel links of the address's active registration for the event go to that "
+                "address, by email. The answer is the same whether or not the address is registered (also once "
+                "the address's own limit is reached: then nothing is sent).",
+    responses={
+        202: {"description": "Taken: if the address is registered for the event, an email is on its way."},
+        422: {"description": "Invalid data; `detail[].loc` names the field."},
+        429: {"description": "Too many requests from this client address; `Retry-After` says when to try again."},
+    },
+)
+async def post_links_again(request: Request, command: SendLinksAgain, pool: Pool, links: LinksDep,
+                           settings: Settings) -> LinksAnswer:
+    await send_links_again(pool, links, settings, event_id=command.event_id, email=command.email,
+                           language=command.language, client=request.client.host if request.client else "",
+                           now=datetime.now(UTC))
+    return LinksAnswer(message=texts(command.language)["links_sent"])
 
 
 @router.get("/{registration_id}", response_model=RegistrationView, summary="The registration's current status",

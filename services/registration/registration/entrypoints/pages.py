@@ -23,8 +23,9 @@ from treffpunkt_shared.errors import InvalidField, Refused, TooManyRequests
 from treffpunkt_shared.local_time import BERLIN
 
 from ..adapters import repository
-from ..domain.commands import RegisterParticipant
+from ..domain.commands import RegisterParticipant, SendLinksAgain
 from ..service_layer.cancel import cancel
+from ..service_layer.links import send_links_again
 from ..service_layer.register import register
 from ..service_layer.views import view
 from ..settings import RegistrationSettings
@@ -69,9 +70,19 @@ def _render(request: Request, settings: RegistrationSettings, template: str, lan
     return templates.TemplateResponse(request, template, page | context, status_code=status_code)
 
 
-def _message(request: Request, settings: RegistrationSettings, lang: str, key: str, status_code: int = 200) -> HTMLResponse:
+def _message(request: Request, settings: RegistrationSettings, lang: str, key: str, status_code: int = 200,
+             **context) -> HTMLResponse:
     t = texts(lang)
-    return _render(request, settings, "message.html", lang, status_code, heading=t["message_title"], message=t[key])
+    return _render(request, settings, "message.html", lang, status_code, heading=t["message_title"], message=t[key],
+                   **context)
+
+
+async def _invalid_link(request: Request, pool, settings: RegistrationSettings, registration_id: UUID) -> HTMLResponse:
+    """403, with the way to the links page of the registration's event (an id is not guessable; the page
+    asks for the address and answers the same whoever asks)."""
+    registration = await repository.get(pool, registration_id)
+    links_path = f"/events/{registration.event_id}/links" if registration is not None else None
+    return _message(request, settings, "de", "invalid_link", 403, links_path=links_path)
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -152,6 +163,41 @@ async def submit_registration(
                    event=await get_event(pool, event_id), status_page=links.status_page(registration.id))
 
 
+async def _links_form(request: Request, pool, settings: RegistrationSettings, event_id: UUID, lang: str,
+                      status_code: int = 200, **context) -> HTMLResponse:
+    event = await get_event(pool, event_id)
+    if event is None or event.status.value == "draft":
+        return _render(request, settings, "message.html", lang, 404, message=texts(lang)["no_such_event"])
+    return _render(request, settings, "links.html", lang, status_code, event=event, **context)
+
+
+@router.get("/events/{event_id}/links", response_class=HTMLResponse)
+async def links_form(request: Request, event_id: UUID, pool: Pool, settings: Settings, lang: Lang) -> HTMLResponse:
+    return await _links_form(request, pool, settings, event_id, lang)
+
+
+@router.post("/events/{event_id}/links", response_class=HTMLResponse)
+async def links_submit(request: Request, event_id: UUID, pool: Pool, links: LinksDep, settings: Settings,
+                       email: Annotated[str, Form()] = "", lang: Annotated[str, Form()] = "de") -> HTMLResponse:
+    # No CSRF token: the page sets no cookie and the POST changes nothing of anyone's; at most it sends a
+    # registrant their own links, within the limits.
+    lang = supported(lang)
+    try:
+        command = SendLinksAgain.model_validate({"event_id": event_id, "language": lang} | ({"email": email} if email else {}))
+        await send_links_again(pool, links, settings, event_id=command.event_id, email=command.email,
+                               language=command.language, client=request.client.host if request.client else "",
+                               now=datetime.now(UTC))
+    except ValidationError as exc:
+        return await _links_form(request, pool, settings, event_id, lang, 422, email=email,
+                                 error=validation_message(lang, exc.errors()[0], "email"))
+    except TooManyRequests as exc:
+        page = await _links_form(request, pool, settings, event_id, lang, exc.status_code, email=email,
+                                 message=exc.message)
+        page.headers["Retry-After"] = str(exc.retry_after_seconds)
+        return page
+    return await _links_form(request, pool, settings, event_id, lang, sent=True)
+
+
 async def _registration_for_link(pool, links, registration_id: UUID, token: str):
     if not links.is_valid(registration_id, token):
         return None
@@ -163,7 +209,7 @@ async def status_page(request: Request, registration_id: UUID, pool: Pool, links
                       token: str = "") -> HTMLResponse:
     registration = await _registration_for_link(pool, links, registration_id, token)
     if registration is None:
-        return _message(request, settings, "de", "invalid_link", 403)
+        return await _invalid_link(request, pool, settings, registration_id)
     return _render(request, settings, "result.html", registration.language,
                    registration=await view(pool, registration, links),
                    event=await get_event(pool, registration.event_id), cancel_page=links.cancel_page(registration_id))
@@ -174,7 +220,7 @@ async def cancel_page(request: Request, registration_id: UUID, pool: Pool, links
                       token: str = "") -> HTMLResponse:
     registration = await _registration_for_link(pool, links, registration_id, token)
     if registration is None:
-        return _message(request, settings, "de", "invalid_link", 403)
+        return await _invalid_link(request, pool, settings, registration_id)
     return _render(request, settings, "cancel.html", registration.language,
                    registration=await view(pool, registration, links),
                    event=await get_event(pool, registration.event_id), token=token)
@@ -184,6 +230,6 @@ async def cancel_page(request: Request, registration_id: UUID, pool: Pool, links
 async def cancel_submit(request: Request, registration_id: UUID, pool: Pool, links: LinksDep, settings: Settings,
                         token: Annotated[str, Form()] = "") -> HTMLResponse:
     if await _registration_for_link(pool, links, registration_id, token) is None:
-        return _message(request, settings, "de", "invalid_link", 403)
+        return await _invalid_link(request, pool, settings, registration_id)
     cancelled = await cancel(pool, registration_id, CancelledBy.registrant, links)
     return _message(request, settings, cancelled.language, "cancelled_done")
