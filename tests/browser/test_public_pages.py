@@ -177,3 +177,30 @@ async def test_the_accessibility_statement_in_german_and_english(public_site, pa
     assert await page.locator("h1").text_content() == "Accessibility statement"
     assert await page.locator("html").get_attribute("lang") == "en"
     assert await page.locator(f"a[href='mailto:{OPERATOR['accessibility_feedback_email']}']").count() == 1
+
+
+async def test_the_links_page_in_german_and_english(public_site, page):
+    event = await public_site.create_event([(3, 0)])
+    base = public_site.registration.base_url
+    await visit(page, f"{base}/events/{event['id']}/register")
+    await page.click(f"a[href='/events/{event['id']}/links?lang=de']")
+    await page.wait_for_url("**/links?lang=de")
+    await check_page(page)
+
+    await page.fill("#email", "not an address")
+    await page.click("button[type=submit]")
+    await page.wait_for_selector("#error-summary")
+    await check_page(page)
+    assert await page.locator("#email").get_attribute("aria-describedby") == "email-error"
+
+    await page.fill("#email", "nobody@example.org")
+    await page.click("button[type=submit]")
+    await page.wait_for_selector("text=Falls Sie angemeldet sind, ist eine E-Mail unterwegs.")
+    await check_page(page)
+
+    await visit(page, f"{base}/events/{event['id']}/links?lang=en")
+    assert await page.locator("html").get_attribute("lang") == "en"
+    await page.fill("#email", "nobody@example.org")
+    await page.click("button[type=submit]")
+    await page.wait_for_selector("text=If you are registered, an email is on its way.")
+    await check_page(page)
