@@ -60,6 +60,9 @@ async def test_the_links_go_only_to_the_registered_address_and_only_for_that_eve
     page = await saga.registration.client.get(status_link)
     assert page.status_code == 200 and "Masterplan Industrie" in page.text
     assert (await saga.registration.client.get(cancel_link)).status_code == 200
+    # A link that is not valid (any more) leads to the links page of its registration's event.
+    invalid_link = await saga.registration.client.get(status_link.split("?")[0] + "?token=forged")
+    assert invalid_link.status_code == 403 and f'href="/events/{first["id"]}/links?lang=de"' in invalid_link.text
     [delivery] = await notification.fetch("SELECT kind, status FROM email WHERE kind = 'links' AND recipient = $1", jana)
     assert dict(delivery) == {"kind": "links", "status": "sent"}
 

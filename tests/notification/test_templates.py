@@ -26,7 +26,9 @@ def context(language: Language) -> dict:
     return {
         "participant": participant, "event": EVENT, "session": PLANNING, "contacts": PLANNING.contact_persons,
         "details": {"waitlist_position": 2, "reason": "closed", "cancelled_by": "registrant",
-                    "previous_status": "confirmed", "calendar_method": "REQUEST", "calendar_sequence": 1},
+                    "previous_status": "confirmed", "calendar_method": "REQUEST", "calendar_sequence": 1,
+                    "status_url": "http://localhost/s", "cancel_url": "http://localhost/c"},
+        "name": "Anna Beispiel",
         "previous": {"starts_at": EVENT.starts_at, "ends_at": EVENT.ends_at, "venue_name": "Altes Rathaus",
                      "venue_address": ""},
         "contact_name": "Petra Probe", "count": 1, "event_titles": [EVENT.title],
