@@ -167,10 +167,18 @@ async def _database_unreachable(request: Request, error: Exception) -> JSONRespo
 
 
 async def _invalid_request(_: Request, error: RequestValidationError) -> JSONResponse:
-    # FastAPI's own handler echoes each invalid value (`input`, `ctx`): a 500 for values JSON cannot
-    # carry, the whole of a large body sent back, and the personal data of a request in the answer.
-    # The field's name, the message and the type say what is wrong.
-    detail = [{"loc": [_printable(part) for part in item["loc"]], "msg": _printable(item["msg"]),
+    return invalid_request_answer(error)
+
+
+def invalid_request_answer(error: RequestValidationError,
+                           message: Callable[[dict[str, Any]], str] = lambda item: item["msg"]) -> JSONResponse:
+    """The 422 for a request that is not valid input, each problem's text from `message` (a service that
+    answers in the sender's language passes its own).
+
+    FastAPI's own handler echoes each invalid value (`input`, `ctx`): a 500 for values JSON cannot carry,
+    the whole of a large body sent back, and the personal data of a request in the answer. The field's
+    name, the message and the type say what is wrong."""
+    detail = [{"loc": [_printable(part) for part in item["loc"]], "msg": _printable(message(item)),
                "type": item["type"]} for item in error.errors()]
     return JSONResponse({"detail": detail}, status_code=422)
 
