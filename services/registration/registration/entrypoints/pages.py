@@ -204,26 +204,27 @@ async def _registration_for_link(pool, links, registration_id: UUID, token: str)
     return await repository.get(pool, registration_id)
 
 
+async def _linked_page(request: Request, pool, links, settings: RegistrationSettings, registration_id: UUID,
+                       link_token: str, template: str, **context) -> HTMLResponse:
+    """A page that the registrant's signed link opens, in the registration's language."""
+    registration = await _registration_for_link(pool, links, registration_id, link_token)
+    if registration is None:
+        return await _invalid_link(request, pool, settings, registration_id)
+    return _render(request, settings, template, registration.language, registration=await view(pool, registration, links),
+                   event=await get_event(pool, registration.event_id), **context)
+
+
 @router.get("/r/{registration_id}", response_class=HTMLResponse)
 async def status_page(request: Request, registration_id: UUID, pool: Pool, links: LinksDep, settings: Settings,
                       token: str = "") -> HTMLResponse:
-    registration = await _registration_for_link(pool, links, registration_id, token)
-    if registration is None:
-        return await _invalid_link(request, pool, settings, registration_id)
-    return _render(request, settings, "result.html", registration.language,
-                   registration=await view(pool, registration, links),
-                   event=await get_event(pool, registration.event_id), cancel_page=links.cancel_page(registration_id))
+    return await _linked_page(request, pool, links, settings, registration_id, token, "result.html",
+                              cancel_page=links.cancel_page(registration_id))
 
 
 @router.get("/r/{registration_id}/cancel", response_class=HTMLResponse)
 async def cancel_page(request: Request, registration_id: UUID, pool: Pool, links: LinksDep, settings: Settings,
                       token: str = "") -> HTMLResponse:
-    registration = await _registration_for_link(pool, links, registration_id, token)
-    if registration is None:
-        return await _invalid_link(request, pool, settings, registration_id)
-    return _render(request, settings, "cancel.html", registration.language,
-                   registration=await view(pool, registration, links),
-                   event=await get_event(pool, registration.event_id), token=token)
+    return await _linked_page(request, pool, links, settings, registration_id, token, "cancel.html", token=token)
 
 
 @router.post("/r/{registration_id}/cancel", response_class=HTMLResponse)
