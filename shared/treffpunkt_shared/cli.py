@@ -82,11 +82,11 @@ def _run_command(settings: ServiceSettings, migrations: Path, extra: tuple[Extra
         asyncio.run(migrate(migrations, settings.database_url, settings.database))
         return 0
     if args.command == "create-token":
-        token = asyncio.run(_with_connection(settings, lambda c: create_token(c, args.name, can_write=not args.read_only)))
+        token = asyncio.run(with_connection(settings, lambda c: create_token(c, args.name, can_write=not args.read_only)))
         print(token)
         return 0
     if args.command == "revoke-token":
-        count = asyncio.run(_with_connection(settings, lambda c: revoke_token(c, args.name)))
+        count = asyncio.run(with_connection(settings, lambda c: revoke_token(c, args.name)))
         print(f"revoked {count} token(s)", file=sys.stderr)
         return 0 if count else 1
     command = next(c for c in extra if c.name == args.command)
@@ -110,7 +110,7 @@ class _Server(uvicorn.Server):
             self._captured_signals.clear()
 
 
-async def _with_connection(settings: ServiceSettings, work):
+async def with_connection(settings: ServiceSettings, work):
     conn = await connect(database_dsn(settings.database_url, settings.database))
     try:
         return await work(conn)

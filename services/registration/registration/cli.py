@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 # The shared CLI's way to reach the database, as its own token commands do.
-from treffpunkt_shared.cli import ExtraCommand, _with_connection, run_cli
+from treffpunkt_shared.cli import ExtraCommand, run_cli, with_connection
 
 from .adapters import api_clients
 from .bootstrap import create_app
@@ -15,12 +15,12 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 async def _create_client_token(settings: RegistrationSettings, args: argparse.Namespace) -> int:
-    print(await _with_connection(settings, lambda conn: api_clients.create(conn, args.name)))
+    print(await with_connection(settings, lambda conn: api_clients.create(conn, args.name)))
     return 0
 
 
 async def _revoke_client_token(settings: RegistrationSettings, args: argparse.Namespace) -> int:
-    count = await _with_connection(settings, lambda conn: api_clients.revoke(conn, args.name))
+    count = await with_connection(settings, lambda conn: api_clients.revoke(conn, args.name))
     print(f"revoked {count} client token(s)", file=sys.stderr)
     return 0 if count else 1
 
