@@ -6,6 +6,7 @@ from .contracts.catalog import CATALOG_TOPIC
 from .contracts.delivery import DELIVERY_TOPIC
 from .contracts.registration import REGISTRATION_TOPIC
 from .contracts.seats import SEAT_TOPIC
+from .contracts.staff import STAFF_TOKEN_TOPIC
 
 DAY_MS = 24 * 60 * 60 * 1000
 
@@ -28,6 +29,8 @@ TOPICS: tuple[Topic, ...] = (
     Topic(REGISTRATION_TOPIC, "registration", ("catalog", "notification"), "registration id",
           retention_ms=7 * DAY_MS, personal_data=True),
     Topic(DELIVERY_TOPIC, "notification", (), "registration id", retention_ms=7 * DAY_MS, personal_data=True),
+    Topic(STAFF_TOKEN_TOPIC, "staff", ("catalog", "registration", "notification"), "token id", partitions=1,
+          compacted=True),
 )
 
 

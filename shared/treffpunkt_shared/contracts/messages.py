@@ -11,12 +11,14 @@ from .delivery import DELIVERY_EVENTS, DELIVERY_TOPIC
 from .envelope import Envelope, EventPayload
 from .registration import REGISTRATION_EVENTS, REGISTRATION_TOPIC
 from .seats import SEAT_EVENTS, SEAT_TOPIC
+from .staff import STAFF_EVENTS, STAFF_TOKEN_TOPIC
 
 TOPIC_EVENTS: dict[str, dict[str, type[EventPayload]]] = {
     CATALOG_TOPIC: CATALOG_EVENTS,
     SEAT_TOPIC: SEAT_EVENTS,
     REGISTRATION_TOPIC: REGISTRATION_EVENTS,
     DELIVERY_TOPIC: DELIVERY_EVENTS,
+    STAFF_TOKEN_TOPIC: STAFF_EVENTS,
 }
 
 
