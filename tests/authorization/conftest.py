@@ -11,21 +11,15 @@ from treffpunkt_devstack.mailbox import Mailbox
 from ..backends import KafkaBackend, kafka_with_empty_topics
 from ..notification.conftest import FAST
 from ..services import RunningService, start_service
+from ..staff_tokens import StaffIssuer
 from . import principals as p
 from .rules import MATRIX_SERVICES
 from .world import World
 
-try:
-    from ..staff_tokens import staff_issuer  # type: ignore[import-not-found]
-except ImportError:  # until branch authz brings the test issuer; the account principals' cells fail meanwhile
-    @pytest.fixture(scope="module")
-    def staff_issuer() -> None:
-        return None
-
 
 @pytest.fixture(scope="module")
 async def services(postgres_url: str, _session_kafka: KafkaBackend | None,
-                   staff_issuer) -> AsyncIterator[dict[str, RunningService]]:
+                   staff_issuer: StaffIssuer) -> AsyncIterator[dict[str, RunningService]]:
     """Catalog, registration and notification, on a broker with empty topics (the session's, else a mock broker
     of the module's) and an SMTP mailbox of the module's, trusting the test issuer's keys."""
     running: dict[str, RunningService] = {}
@@ -38,7 +32,7 @@ async def services(postgres_url: str, _session_kafka: KafkaBackend | None,
                     running[name] = await start_service(
                         name, postgres_url=postgres_url, kafka_servers=kafka.bootstrap_servers,
                         fetch_max_wait_ms=kafka.fetch_max_wait_ms, mock_broker=kafka.embedded is not None,
-                        **(staff_issuer.service_settings if staff_issuer else {}) | settings.get(name, {}))
+                        staff_issuer=staff_issuer, **settings.get(name, {}))
                 yield running
             finally:
                 for service in reversed(running.values()):
@@ -48,14 +42,14 @@ async def services(postgres_url: str, _session_kafka: KafkaBackend | None,
 @pytest.fixture(scope="module")
 async def world(services: dict[str, RunningService]) -> World:
     """Built with a machine token of scope all of its own, so that no principal's cells depend on it."""
-    builder = {name: {"Authorization": f"Bearer {await service.create_token()}"} for name, service in services.items()}
+    builder = {name: await service.token_headers(name="matrix-builder") for name, service in services.items()}
     built = World(services, builder)
     await built.build()
     return built
 
 
 @pytest.fixture(scope="module")
-async def principals(services: dict[str, RunningService], world: World, staff_issuer) -> dict[str, p.Principal]:
+async def principals(services: dict[str, RunningService], world: World, staff_issuer: StaffIssuer) -> dict[str, p.Principal]:
     return await p.make_principals(services, world, staff_issuer)
 
 

@@ -6,9 +6,16 @@ E_A's two sessions. The machine tokens act by their scope like the corresponding
 refused (403) every changing route whatever its scope admits.
 """
 
+import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
+
+from treffpunkt_shared.contracts.staff import Membership
+from treffpunkt_shared.staff_tokens import new_signing_key
+
+from ..staff_tokens import ADMIN as STAFF_ADMIN
+from ..staff_tokens import StaffIssuer, contact, organiser
 
 ANONYMOUS = "anonymous"
 ADMIN = "admin"
@@ -39,62 +46,48 @@ ORGANISERS_OF_B = ADMINS | {ORGANISER_B, MACHINE_B}
 @dataclass
 class Principal:
     """A principal's `Authorization` header for each service (none for anonymous), its account id where it is
-    an account (the actor id of its audit entries), or why it could not be made (then its cells fail)."""
+    an account (the actor id of its audit entries)."""
 
     name: str
     headers: dict[str, dict[str, str]] = field(default_factory=dict)
     account_id: str | None = None
-    missing: str | None = None
 
     def headers_for(self, service: str) -> dict[str, str]:
-        if self.missing:
-            raise AssertionError(f"principal {self.name} not available: {self.missing}")
         return self.headers.get(service, {})
 
 
-async def make_principals(services: dict[str, Any], world: Any, issuer: Any) -> dict[str, Principal]:
+
+async def make_principals(services: dict[str, Any], world: Any, issuer: StaffIssuer) -> dict[str, Principal]:
     """Every principal, for the services running the matrix: machine tokens through the tests' helper, account
-    JWTs minted by the test issuer (tests/staff_tokens.py), the bad JWTs carrying an admin membership (so that
-    accepting one would show)."""
+    access tokens minted by the test issuer (tests/staff_tokens.py); the bad ones carry an admin membership, so
+    that accepting one would show."""
     org_a, org_b = world.ids["org_A"], world.ids["org_B"]
     made = {ANONYMOUS: Principal(ANONYMOUS)}
     for name, can_write, organisation in ((MACHINE_ALL, True, None), (MACHINE_A_READ, False, org_a), (MACHINE_B, True, org_b)):
-        made[name] = await _machine(services, name, can_write=can_write, organisation_id=organisation)
-    admin = [{"role": "admin"}]
-    accounts = {
-        ADMIN: admin,
-        ORGANISER_A: [{"role": "organiser", "organisation_id": org_a}],
-        ORGANISER_B: [{"role": "organiser", "organisation_id": org_b}],
-        CONTACT_C: [{"role": "contact", "contact_person_id": world.ids["contact_C"]}],
-        NO_MEMBERSHIPS: [],
-    }
+        tokens = {service: await running.create_token(can_write=can_write, organisation_id=organisation, name=f"matrix-{name}")
+                  for service, running in services.items()}
+        made[name] = Principal(name, {service: _bearer(token) for service, token in tokens.items()})
+    accounts = {ADMIN: [STAFF_ADMIN], ORGANISER_A: [organiser(org_a)], ORGANISER_B: [organiser(org_b)],
+                CONTACT_C: [contact(world.ids["contact_C"])], NO_MEMBERSHIPS: []}
     for name, memberships in accounts.items():
-        made[name] = _account(issuer, services, name, memberships)
-    made[EXPIRED_JWT] = _account(issuer, services, EXPIRED_JWT, admin, expired=True)
-    made[WRONG_AUDIENCE_JWT] = _account(issuer, services, WRONG_AUDIENCE_JWT, admin, wrong_audience=True)
-    made[UNKNOWN_KEY_JWT] = _account(issuer, services, UNKNOWN_KEY_JWT, admin, unknown_key=True)
+        made[name] = _account(issuer, list(services), name, memberships)
+    an_hour_ago = time.time() - 3600
+    made[EXPIRED_JWT] = _account(issuer, list(services), EXPIRED_JWT, [STAFF_ADMIN], now=an_hour_ago)
+    made[WRONG_AUDIENCE_JWT] = _account(issuer, list(services), WRONG_AUDIENCE_JWT, [STAFF_ADMIN], wrong_audience=True)
+    made[UNKNOWN_KEY_JWT] = _account(issuer, list(services), UNKNOWN_KEY_JWT, [STAFF_ADMIN], key=new_signing_key())
     return made
 
 
-async def _machine(services: dict[str, Any], name: str, *, can_write: bool, organisation_id: str | None) -> Principal:
-    scope = {"organisation_id": organisation_id} if organisation_id else {}
-    try:
-        tokens = {service: await running.create_token(can_write=can_write, **scope) for service, running in services.items()}
-    except TypeError as error:
-        return Principal(name, missing=f"the tests' machine-token helper takes no organisation scope ({error})")
-    return Principal(name, {service: {"Authorization": f"Bearer {token}"} for service, token in tokens.items()})
-
-
-def _account(issuer: Any, services: dict[str, Any], name: str, memberships: list[dict[str, str]], *,
-             expired: bool = False, wrong_audience: bool = False, unknown_key: bool = False) -> Principal:
-    if issuer is None:
-        return Principal(name, missing="no test issuer of account JWTs (tests/staff_tokens.py) yet")
-    account_id = str(uuid.uuid4())
-    names = list(services)
+def _account(issuer: StaffIssuer, services: list[str], name: str, memberships: list[Membership], *,
+             wrong_audience: bool = False, **options: Any) -> Principal:
+    """An account's access token for each service (with `wrong_audience`, the next service's token)."""
+    account_id = uuid.uuid4()
     headers = {}
-    for service in names:
-        audience = names[(names.index(service) + 1) % len(names)] if wrong_audience else service
-        token = issuer.mint(audience=audience, sub=account_id, name=f"Matrix {name}", memberships=memberships,
-                            expired=expired, unknown_key=unknown_key)
-        headers[service] = {"Authorization": f"Bearer {token}"}
-    return Principal(name, headers, account_id)
+    for index, service in enumerate(services):
+        audience = services[(index + 1) % len(services)] if wrong_audience else service
+        headers[service] = _bearer(issuer.token(audience, *memberships, sub=account_id, name=f"Matrix {name}", **options))
+    return Principal(name, headers, str(account_id))
+
+
+def _bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}

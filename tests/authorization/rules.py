@@ -112,8 +112,9 @@ def _export(file_format: str) -> tuple[Case, ...]:
 
 
 def _audit() -> tuple[Case, ...]:
-    """Per event: its organisers; per actor: admins and that account itself."""
-    return (Case(ORGANISERS_OF_A, name="event", query={"event_id": "event_A"}),
+    """Per event: its organisers; per actor: admins and that account itself; the whole trail: admins."""
+    return (Case(ADMINS, name="all"),
+            Case(ORGANISERS_OF_A, name="event", query={"event_id": "event_A"}),
             Case(ADMINS | {ORGANISER_A}, name="actor", query={"actor": "account:" + ORGANISER_A}))
 
 

@@ -141,7 +141,7 @@ async def _value(value: str | Text, world: World, principals: dict[str, Principa
         return str(uuid.uuid4())
     if value.startswith("account:"):
         account = principals[value.removeprefix("account:")]
-        assert account.account_id, f"principal {account.name} has no account id ({account.missing})"
+        assert account.account_id, f"principal {account.name} is no account"
         return account.account_id
     if value in world.ids:
         return world.ids[value]
