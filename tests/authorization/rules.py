@@ -3,7 +3,8 @@ service's OpenAPI document), saying how to fill the path from the world, the bod
 
 A principal in a case's `allowed` gets its `status`; one not in it 403; the unauthenticated ones 401 everywhere;
 a read-only machine token 403 on every changing method whatever `allowed` says. Every rule whose path names a
-world object is also asked with unknown ids: 404 for any authenticated principal. `sees` says, for filtered
+world object is also asked with unknown ids in the path: 404 for any authenticated principal (UNKNOWN_ID
+asks so in a query). `sees` says, for filtered
 lists, which of `among` (world keys) each principal finds in the answer; the others must be absent.
 
 A new staff route needs a rule here (test_matrix fails for a route without one, and for a rule without a route).
@@ -33,6 +34,7 @@ from .world import (
     FRESH_DRAFT_EVENT_A,
     FRESH_PUBLISHED_EVENT_A,
     FRESH_REGISTRATION_A1,
+    UNKNOWN_ID,
     World,
 )
 
@@ -115,7 +117,8 @@ def _audit() -> tuple[Case, ...]:
     """Per event: its organisers; per actor: admins and that account itself; the whole trail: admins."""
     return (Case(ADMINS, name="all"),
             Case(ORGANISERS_OF_A, name="event", query={"event_id": "event_A"}),
-            Case(ADMINS | {ORGANISER_A}, name="actor", query={"actor": "account:" + ORGANISER_A}))
+            Case(ADMINS | {ORGANISER_A}, name="actor", query={"actor": "account:" + ORGANISER_A}),
+            Case(EVERYONE, 404, name="unknown-event", query={"event_id": UNKNOWN_ID}))
 
 
 RULES: tuple[Rule, ...] = (
@@ -154,7 +157,8 @@ RULES: tuple[Rule, ...] = (
               | same(frozenset({"event_B"}), ORGANISER_B, MACHINE_B) | {NO_MEMBERSHIPS: NONE})),
     rule("catalog", "POST", f"{API}/events",
          Case(ORGANISERS_OF_A, 201, body=lambda w: _new_event(w, "org_A")),
-         Case(ORGANISERS_OF_B, 201, name="B", body=lambda w: _new_event(w, "org_B"))),
+         Case(ORGANISERS_OF_B, 201, name="B", body=lambda w: _new_event(w, "org_B")),
+         Case(ORGANISERS_OF_A | ORGANISERS_OF_B, 201, name="A+B", body=lambda w: _new_event(w, "org_A", "org_B"))),
     rule("catalog", "GET", f"{API}/events/{{event_id}}", Case(ORGANISERS_OF_A | {CONTACT_C}, path={"event_id": "event_A"})),
     rule("catalog", "PATCH", f"{API}/events/{{event_id}}",
          Case(ORGANISERS_OF_A, path={"event_id": "event_A"}, body=lambda w: {"description": "Mit Imbiss."})),
@@ -192,8 +196,8 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def _new_event(world: World, organisation: str) -> dict[str, Any]:
+def _new_event(world: World, *organisations: str) -> dict[str, Any]:
     return {"title": world.unique("Neue Veranstaltung"), "venue_name": "Rathaus", "starts_at": "2030-05-01T09:00:00+02:00",
             "ends_at": "2030-05-01T12:00:00+02:00", "registration_deadline": "2030-04-20T23:59:00+02:00",
-            "organiser_ids": [world.ids[organisation]]}
+            "organiser_ids": [world.ids[organisation] for organisation in organisations]}
 

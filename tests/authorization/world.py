@@ -21,6 +21,7 @@ FRESH_CONTACT_PERSON_A = "fresh contact person of A"
 FRESH_DRAFT_EVENT_A = "fresh draft event of A"
 FRESH_PUBLISHED_EVENT_A = "fresh published event of A"
 FRESH_REGISTRATION_A1 = "fresh registration in E_A's first session"
+UNKNOWN_ID = "an id that names nothing"
 
 
 @dataclass
@@ -117,7 +118,7 @@ class World:
         await wait_until(logged, timeout=60, what="notification's confirmation of every registration")
 
     async def fresh(self, key: str) -> str:
-        """The id of a new object of the kind `key` names (one of the FRESH_* keys)."""
+        """The id of a new object of the kind `key` names (one of the FRESH_* keys), or of none (UNKNOWN_ID)."""
         if key == FRESH_CONTACT_PERSON_A:
             return (await self.contact_person("A"))["id"]
         if key == FRESH_DRAFT_EVENT_A:
@@ -126,6 +127,8 @@ class World:
             return (await self.event("A", [["contact_C"]]))["id"]
         if key == FRESH_REGISTRATION_A1:
             return (await self.register("event_A", "session_A1"))["id"]
+        if key == UNKNOWN_ID:
+            return str(uuid.uuid4())
         raise KeyError(key)
 
     def unique(self, text: str) -> str:
