@@ -1,7 +1,7 @@
 """The matrix's services, world and principals: built once for the module (a world takes seconds to build,
 the matrix has hundreds of cells), on the session's PostgreSQL and a broker and SMTP mailbox of this module."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
@@ -18,25 +18,31 @@ from .world import World
 
 
 @pytest.fixture(scope="module")
-async def services(postgres_url: str, _session_kafka: KafkaBackend | None,
+def matrix_kafka(_session_kafka: KafkaBackend | None) -> Iterator[KafkaBackend]:
+    # Not async: emptying the session broker's topics runs an event loop of its own.
+    with kafka_with_empty_topics(_session_kafka) as backend:
+        yield backend
+
+
+@pytest.fixture(scope="module")
+async def services(postgres_url: str, matrix_kafka: KafkaBackend,
                    staff_issuer: StaffIssuer) -> AsyncIterator[dict[str, RunningService]]:
     """Catalog, registration and notification, on a broker with empty topics (the session's, else a mock broker
     of the module's) and an SMTP mailbox of the module's, trusting the test issuer's keys."""
     running: dict[str, RunningService] = {}
-    with kafka_with_empty_topics(_session_kafka) as kafka:
-        async with Mailbox(web_port=None) as mailbox:
-            settings: dict[str, dict[str, Any]] = {
-                "notification": FAST | {"smtp_host": mailbox.host, "smtp_port": mailbox.smtp_port}}
-            try:
-                for name in MATRIX_SERVICES:
-                    running[name] = await start_service(
-                        name, postgres_url=postgres_url, kafka_servers=kafka.bootstrap_servers,
-                        fetch_max_wait_ms=kafka.fetch_max_wait_ms, mock_broker=kafka.embedded is not None,
-                        staff_issuer=staff_issuer, **settings.get(name, {}))
-                yield running
-            finally:
-                for service in reversed(running.values()):
-                    await service.stop()
+    async with Mailbox(web_port=None) as mailbox:
+        settings: dict[str, dict[str, Any]] = {
+            "notification": FAST | {"smtp_host": mailbox.host, "smtp_port": mailbox.smtp_port}}
+        try:
+            for name in MATRIX_SERVICES:
+                running[name] = await start_service(
+                    name, postgres_url=postgres_url, kafka_servers=matrix_kafka.bootstrap_servers,
+                    fetch_max_wait_ms=matrix_kafka.fetch_max_wait_ms, mock_broker=matrix_kafka.embedded is not None,
+                    staff_issuer=staff_issuer, **settings.get(name, {}))
+            yield running
+        finally:
+            for service in reversed(running.values()):
+                await service.stop()
 
 
 @pytest.fixture(scope="module")
