@@ -5,10 +5,15 @@ decides from its copy."""
 
 import csv
 import io
+from datetime import UTC, datetime
 from uuid import uuid4
 
 import pytest
 
+from treffpunkt_shared.contracts.staff import STAFF_TOKEN_TOPIC, MachineTokenSaved
+from treffpunkt_shared.staff_access import hash_token, new_token
+
+from ..notification.scenario import envelope, publish
 from ..staff_tokens import ADMIN, contact, organiser
 from ..waiting import wait_until
 
@@ -125,6 +130,31 @@ async def test_machine_tokens_act_by_their_scope_and_read_only_ones_change_nothi
     for headers in ({}, {"Authorization": "Bearer tpk_unknown"}, revoked):
         answer = await client.get(_listing(a), headers=headers)
         assert answer.status_code == 401 and answer.headers["www-authenticate"].startswith("Bearer")
+
+
+async def test_machine_tokens_come_from_the_staff_service_and_a_revocation_holds(saga, kafka_bootstrap):
+    event = await saga.create_event([(5, 0)])
+    client, url = saga.registration.client, _listing(event)
+    token, later = new_token(), new_token()
+    saved = MachineTokenSaved(token_id=uuid4(), name="website-import", token_hash=hash_token(token),
+                              organisation_id=event["organisers"][0]["id"], can_write=False,
+                              created_at=datetime.now(UTC))
+    await publish(kafka_bootstrap, STAFF_TOKEN_TOPIC, envelope(saved, producer="staff"))
+
+    async def answers(bearer: str, status: int) -> bool:
+        return (await client.get(url, headers={"Authorization": f"Bearer {bearer}"})).status_code == status
+
+    await wait_until(lambda: answers(token, 200), what="the staff service's token admitted")
+    assert (await client.post(f"/api/staff/registrations/{uuid4()}/cancel",
+                              headers={"Authorization": f"Bearer {token}"})).status_code == 403  # read only
+    # Revoked, then the earlier state delivered again: it stays revoked. A later token on the same
+    # (one-partition) topic shows that both were handled.
+    revoked = saved.model_copy(update={"revoked_at": datetime.now(UTC)})
+    another = saved.model_copy(update={"token_id": uuid4(), "name": "another", "token_hash": hash_token(later)})
+    await publish(kafka_bootstrap, STAFF_TOKEN_TOPIC, envelope(revoked, producer="staff"),
+                  envelope(saved, producer="staff"), envelope(another, producer="staff"))
+    await wait_until(lambda: answers(later, 200), what="the later token admitted")
+    assert await answers(token, 401)
 
 
 async def test_access_tokens_not_made_for_this_service_now_are_refused(saga, staff_issuer):
