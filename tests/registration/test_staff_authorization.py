@@ -178,7 +178,7 @@ async def test_access_tokens_not_made_for_this_service_now_are_refused(saga, sta
 async def test_staff_actions_are_audited_with_ids_only_and_read_by_who_may(saga, two_events):
     client, a, b = saga.registration.client, two_events["a"], two_events["b"]
     account = uuid4()
-    headers = saga.registration.account_headers(two_events["organiser_a"], sub=account, name="Erika Orga")
+    headers = saga.registration.account_headers(two_events["organiser_a"], sub=account, name="Olga Orga")
     registration = two_events["registered"][a["sessions"][0]["id"]]
     assert (await client.get(f"{_listing(a)}.xlsx", headers=headers)).status_code == 200
     assert (await client.post(f"/api/staff/registrations/{registration['id']}/cancel",
@@ -190,8 +190,8 @@ async def test_staff_actions_are_audited_with_ids_only_and_read_by_who_may(saga,
     trail = await client.get("/api/staff/audit", params={"event_id": a["id"]}, headers=headers)
     assert trail.status_code == 200, trail.text
     assert [(e["action"], e["target_id"], e["event_id"], e["actor"], e["actor_name"]) for e in trail.json()] == [
-        ("registration.cancelled", registration["id"], a["id"], str(account), "Erika Orga"),
-        ("registrations.exported", a["id"], a["id"], str(account), "Erika Orga"),
+        ("registration.cancelled", registration["id"], a["id"], str(account), "Olga Orga"),
+        ("registrations.exported", a["id"], a["id"], str(account), "Olga Orga"),
     ]
     own = await client.get("/api/staff/audit", params={"actor": str(account)}, headers=headers)
     assert own.status_code == 200 and len(own.json()) == 2
