@@ -32,6 +32,7 @@ from .contracts.staff import MachineTokenSaved, Membership, Role
 from .db import DatabasePool
 from .errors import Forbidden
 from .messaging.consumer import Received, one_by_one
+from .staff_tokens import InvalidAccessToken, TokenVerifier
 
 log = logging.getLogger(__name__)
 
@@ -146,7 +147,7 @@ async def staff_principal(
     token = credentials.credentials
     if token.startswith(TOKEN_PREFIX):
         return await _machine_principal(pool, token)
-    return _account_principal(request, token)
+    return await _account_principal(request, token)
 
 
 async def _machine_principal(pool: asyncpg.Pool, token: str) -> Principal:
@@ -162,11 +163,9 @@ async def _machine_principal(pool: asyncpg.Pool, token: str) -> Principal:
                      can_write=row["can_write"], kind=PrincipalKind.machine)
 
 
-def _account_principal(request: Request, token: str) -> Principal:
-    from .staff_tokens import InvalidAccessToken
-
+async def _account_principal(request: Request, token: str) -> Principal:
     try:
-        claims = token_verifier(request).verify(token)
+        claims = await token_verifier(request).verify(token)
     except InvalidAccessToken as invalid:
         # Why, for the operator; not the token.
         log.info("staff access token refused: %s", invalid)
@@ -176,12 +175,10 @@ def _account_principal(request: Request, token: str) -> Principal:
                      can_write=True, kind=PrincipalKind.account)
 
 
-def token_verifier(request: Request) -> Any:
+def token_verifier(request: Request) -> TokenVerifier:
     """The process's verifier (it caches the staff service's keys), made on first use from the settings."""
     verifier = getattr(request.app.state, "token_verifier", None)
     if verifier is None:
-        from .staff_tokens import TokenVerifier
-
         settings = request.app.state.runtime.settings
         verifier = TokenVerifier(settings.staff_jwks_endpoint, settings.staff_issuer, settings.service_name)
         request.app.state.token_verifier = verifier

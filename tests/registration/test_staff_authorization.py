@@ -5,10 +5,15 @@ decides from its copy."""
 
 import csv
 import io
+from datetime import UTC, datetime
 from uuid import uuid4
 
 import pytest
 
+from treffpunkt_shared.contracts.staff import STAFF_TOKEN_TOPIC, MachineTokenSaved
+from treffpunkt_shared.staff_access import hash_token, new_token
+
+from ..notification.scenario import envelope, publish
 from ..staff_tokens import ADMIN, contact, organiser
 from ..waiting import wait_until
 
@@ -127,6 +132,31 @@ async def test_machine_tokens_act_by_their_scope_and_read_only_ones_change_nothi
         assert answer.status_code == 401 and answer.headers["www-authenticate"].startswith("Bearer")
 
 
+async def test_machine_tokens_come_from_the_staff_service_and_a_revocation_holds(saga, kafka_bootstrap):
+    event = await saga.create_event([(5, 0)])
+    client, url = saga.registration.client, _listing(event)
+    token, later = new_token(), new_token()
+    saved = MachineTokenSaved(token_id=uuid4(), name="website-import", token_hash=hash_token(token),
+                              organisation_id=event["organisers"][0]["id"], can_write=False,
+                              created_at=datetime.now(UTC))
+    await publish(kafka_bootstrap, STAFF_TOKEN_TOPIC, envelope(saved, producer="staff"))
+
+    async def answers(bearer: str, status: int) -> bool:
+        return (await client.get(url, headers={"Authorization": f"Bearer {bearer}"})).status_code == status
+
+    await wait_until(lambda: answers(token, 200), what="the staff service's token admitted")
+    assert (await client.post(f"/api/staff/registrations/{uuid4()}/cancel",
+                              headers={"Authorization": f"Bearer {token}"})).status_code == 403  # read only
+    # Revoked, then the earlier state delivered again: it stays revoked. A later token on the same
+    # (one-partition) topic shows that both were handled.
+    revoked = saved.model_copy(update={"revoked_at": datetime.now(UTC)})
+    another = saved.model_copy(update={"token_id": uuid4(), "name": "another", "token_hash": hash_token(later)})
+    await publish(kafka_bootstrap, STAFF_TOKEN_TOPIC, envelope(revoked, producer="staff"),
+                  envelope(saved, producer="staff"), envelope(another, producer="staff"))
+    await wait_until(lambda: answers(later, 200), what="the later token admitted")
+    assert await answers(token, 401)
+
+
 async def test_access_tokens_not_made_for_this_service_now_are_refused(saga, staff_issuer):
     from treffpunkt_shared.staff_tokens import new_signing_key
 
@@ -148,7 +178,7 @@ async def test_access_tokens_not_made_for_this_service_now_are_refused(saga, sta
 async def test_staff_actions_are_audited_with_ids_only_and_read_by_who_may(saga, two_events):
     client, a, b = saga.registration.client, two_events["a"], two_events["b"]
     account = uuid4()
-    headers = saga.registration.account_headers(two_events["organiser_a"], sub=account, name="Erika Orga")
+    headers = saga.registration.account_headers(two_events["organiser_a"], sub=account, name="Olga Orga")
     registration = two_events["registered"][a["sessions"][0]["id"]]
     assert (await client.get(f"{_listing(a)}.xlsx", headers=headers)).status_code == 200
     assert (await client.post(f"/api/staff/registrations/{registration['id']}/cancel",
@@ -160,8 +190,8 @@ async def test_staff_actions_are_audited_with_ids_only_and_read_by_who_may(saga,
     trail = await client.get("/api/staff/audit", params={"event_id": a["id"]}, headers=headers)
     assert trail.status_code == 200, trail.text
     assert [(e["action"], e["target_id"], e["event_id"], e["actor"], e["actor_name"]) for e in trail.json()] == [
-        ("registration.cancelled", registration["id"], a["id"], str(account), "Erika Orga"),
-        ("registrations.exported", a["id"], a["id"], str(account), "Erika Orga"),
+        ("registration.cancelled", registration["id"], a["id"], str(account), "Olga Orga"),
+        ("registrations.exported", a["id"], a["id"], str(account), "Olga Orga"),
     ]
     own = await client.get("/api/staff/audit", params={"actor": str(account)}, headers=headers)
     assert own.status_code == 200 and len(own.json()) == 2
