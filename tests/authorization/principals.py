@@ -46,11 +46,12 @@ ORGANISERS_OF_B = ADMINS | {ORGANISER_B, MACHINE_B}
 @dataclass
 class Principal:
     """A principal's `Authorization` header for each service (none for anonymous), its account id where it is
-    an account (the actor id of its audit entries)."""
+    an account, and the actor its audit entries name."""
 
     name: str
     headers: dict[str, dict[str, str]] = field(default_factory=dict)
     account_id: str | None = None
+    actor: str | None = None  # what its audit entries name
 
     def headers_for(self, service: str) -> dict[str, str]:
         return self.headers.get(service, {})
@@ -66,7 +67,7 @@ async def make_principals(services: dict[str, Any], world: Any, issuer: StaffIss
     for name, can_write, organisation in ((MACHINE_ALL, True, None), (MACHINE_A_READ, False, org_a), (MACHINE_B, True, org_b)):
         tokens = {service: await running.create_token(can_write=can_write, organisation_id=organisation, name=f"matrix-{name}")
                   for service, running in services.items()}
-        made[name] = Principal(name, {service: _bearer(token) for service, token in tokens.items()})
+        made[name] = Principal(name, {service: _bearer(token) for service, token in tokens.items()}, actor=f"token:matrix-{name}")
     accounts = {ADMIN: [STAFF_ADMIN], ORGANISER_A: [organiser(org_a)], ORGANISER_B: [organiser(org_b)],
                 CONTACT_C: [contact(world.ids["contact_C"])], NO_MEMBERSHIPS: []}
     for name, memberships in accounts.items():
@@ -86,7 +87,7 @@ def _account(issuer: StaffIssuer, services: list[str], name: str, memberships: l
     for index, service in enumerate(services):
         audience = services[(index + 1) % len(services)] if wrong_audience else service
         headers[service] = _bearer(issuer.token(audience, *memberships, sub=account_id, name=f"Matrix {name}", **options))
-    return Principal(name, headers, str(account_id))
+    return Principal(name, headers, str(account_id), str(account_id))
 
 
 def _bearer(token: str) -> dict[str, str]:

@@ -5,7 +5,9 @@ A principal in a case's `allowed` gets its `status`; one not in it 403; the unau
 a read-only machine token 403 on every changing method whatever `allowed` says. Every rule whose path names a
 world object is also asked with unknown ids in the path: 404 for any authenticated principal (UNKNOWN_ID
 asks so in a query). `sees` says, for filtered
-lists, which of `among` (world keys) each principal finds in the answer; the others must be absent.
+lists, which of `among` (world keys) each principal finds in the answer; the others must be absent. A changing
+route (or an `audited` reading one, an export) leaves audit entries naming the principal when it succeeds, and
+none when it is refused.
 
 A new staff route needs a rule here (test_matrix fails for a route without one, and for a rule without a route).
 The staff service's routes plug in as a fourth service: its name in MATRIX_SERVICES, its rules below.
@@ -58,6 +60,7 @@ class Case:
     among: frozenset[str] = frozenset()
     sees: dict[str, frozenset[str]] = field(default_factory=dict)
     name: str = ""
+    audited: bool = False  # a reading route that leaves an audit entry (every changing route does)
 
 
 @dataclass(frozen=True)
@@ -109,8 +112,8 @@ def _registrations_of_b(**extra: Any) -> Case:
 
 def _export(file_format: str) -> tuple[Case, ...]:
     path = {"file_format": Text(file_format)}
-    return (_registrations_of_a(name=file_format, path=path),
-            _registrations_of_b(name=f"{file_format}-E_B", path=path))
+    return (_registrations_of_a(name=file_format, path=path, audited=True),
+            _registrations_of_b(name=f"{file_format}-E_B", path=path, audited=True))
 
 
 def _audit() -> tuple[Case, ...]:

@@ -110,7 +110,10 @@ async def test_cell(route: tuple[str, str, str], cell: Cell | None, world: World
     values = {name: await _value(value, world, principals, cell.unknown_ids) for name, value in cell.case.path.items()}
     query = {name: await _value(value, world, principals, False) for name, value in cell.case.query.items()}
     body = cell.case.body(world) if cell.case.body else None
-    response = await world.services[service].client.request(
+    running = world.services[service]
+    audited = method in CHANGING or cell.case.audited
+    last_entry = await running.fetch("SELECT coalesce(max(id), 0) AS id FROM audit_entry") if audited else None
+    response = await running.client.request(
         method, path.format(**values), params=query, json=body, headers=principal.headers_for(service))
     assert response.status_code in cell.expected, (
         f"{cell.principal} {method} {path.format(**values)} {query or ''}: expected {'/'.join(map(str, sorted(cell.expected)))},"
@@ -120,6 +123,15 @@ async def test_cell(route: tuple[str, str, str], cell: Cell | None, world: World
         shown = {key for key in cell.case.among if world.markers[key] in text}
         assert shown == cell.case.sees[cell.principal], (
             f"{cell.principal} {method} {path}: lists {sorted(shown)}, should list {sorted(cell.case.sees[cell.principal])}")
+    if last_entry is not None:
+        entries = await running.fetch("SELECT actor, action, target_id, actor_name FROM audit_entry WHERE id > $1",
+                                      last_entry[0]["id"])
+        if response.status_code in SUCCESS:
+            assert entries, f"{cell.principal} {method} {path}: done, but no audit entry"
+            assert {e["actor"] for e in entries} == {principal.actor}, f"audit entries name {[dict(e) for e in entries]}"
+            assert not any("@" in value for e in entries for value in e.values()), f"an address audited: {entries}"
+        else:
+            assert not entries, f"{cell.principal} {method} {path}: refused, but audited {[dict(e) for e in entries]}"
 
 
 async def test_every_staff_route_has_a_rule(live_routes: set[tuple[str, str, str]]) -> None:
