@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from treffpunkt_shared.contracts.staff import Membership
+from treffpunkt_shared.db import connect
+from treffpunkt_shared.staff_access import revoke_token
 from treffpunkt_shared.staff_tokens import new_signing_key
 
 from ..staff_tokens import ADMIN as STAFF_ADMIN
@@ -29,9 +31,10 @@ MACHINE_B = "machine-B-write"
 EXPIRED_JWT = "jwt-expired"
 WRONG_AUDIENCE_JWT = "jwt-wrong-audience"
 UNKNOWN_KEY_JWT = "jwt-unknown-key"
+REVOKED_MACHINE = "machine-revoked"
 
 # No valid credentials: 401 on every staff route.
-UNAUTHENTICATED = (ANONYMOUS, EXPIRED_JWT, WRONG_AUDIENCE_JWT, UNKNOWN_KEY_JWT)
+UNAUTHENTICATED = (ANONYMOUS, EXPIRED_JWT, WRONG_AUDIENCE_JWT, UNKNOWN_KEY_JWT, REVOKED_MACHINE)
 AUTHENTICATED = (ADMIN, ORGANISER_A, ORGANISER_B, CONTACT_C, NO_MEMBERSHIPS, MACHINE_ALL, MACHINE_A_READ, MACHINE_B)
 PRINCIPALS = AUTHENTICATED + UNAUTHENTICATED
 READ_ONLY = frozenset({MACHINE_A_READ})
@@ -57,17 +60,17 @@ class Principal:
         return self.headers.get(service, {})
 
 
-
 async def make_principals(services: dict[str, Any], world: Any, issuer: StaffIssuer) -> dict[str, Principal]:
-    """Every principal, for the services running the matrix: machine tokens through the tests' helper, account
-    access tokens minted by the test issuer (tests/staff_tokens.py); the bad ones carry an admin membership, so
-    that accepting one would show."""
+    """Every principal, for the services running the matrix: machine tokens through the tests' helper (one of
+    them revoked), account access tokens minted by the test issuer (tests/staff_tokens.py); the bad ones carry
+    an admin's scope, so that accepting one would show."""
     org_a, org_b = world.ids["org_A"], world.ids["org_B"]
     made = {ANONYMOUS: Principal(ANONYMOUS)}
     for name, can_write, organisation in ((MACHINE_ALL, True, None), (MACHINE_A_READ, False, org_a), (MACHINE_B, True, org_b)):
         tokens = {service: await running.create_token(can_write=can_write, organisation_id=organisation, name=f"matrix-{name}")
                   for service, running in services.items()}
         made[name] = Principal(name, {service: _bearer(token) for service, token in tokens.items()}, actor=f"token:matrix-{name}")
+    made[REVOKED_MACHINE] = await _revoked(services)
     accounts = {ADMIN: [STAFF_ADMIN], ORGANISER_A: [organiser(org_a)], ORGANISER_B: [organiser(org_b)],
                 CONTACT_C: [contact(world.ids["contact_C"])], NO_MEMBERSHIPS: []}
     for name, memberships in accounts.items():
@@ -77,6 +80,20 @@ async def make_principals(services: dict[str, Any], world: Any, issuer: StaffIss
     made[WRONG_AUDIENCE_JWT] = _account(issuer, list(services), WRONG_AUDIENCE_JWT, [STAFF_ADMIN], wrong_audience=True)
     made[UNKNOWN_KEY_JWT] = _account(issuer, list(services), UNKNOWN_KEY_JWT, [STAFF_ADMIN], key=new_signing_key())
     return made
+
+
+async def _revoked(services: dict[str, Any]) -> Principal:
+    """A machine token with scope all, revoked (as `revoke-token` does) once made."""
+    name = f"matrix-{REVOKED_MACHINE}"
+    headers = {}
+    for service, running in services.items():
+        headers[service] = _bearer(await running.create_token(name=name))
+        conn = await connect(running.dsn)
+        try:
+            assert await revoke_token(conn, name) == 1
+        finally:
+            await conn.close()
+    return Principal(REVOKED_MACHINE, headers)
 
 
 def _account(issuer: StaffIssuer, services: list[str], name: str, memberships: list[Membership], *,
