@@ -167,10 +167,9 @@ async def _account_principal(request: Request, token: str) -> Principal:
     try:
         claims = await token_verifier(request).verify(token)
     except InvalidAccessToken as invalid:
-        # Why, for the operator; not the token.
+        # Why (the message never holds the token): for the caller and the operator.
         log.info("staff access token refused: %s", invalid)
-        raise _unauthorized("The access token is not valid here (expired, for another service, or not "
-                            "signed by the staff service).") from None
+        raise _unauthorized(f"The access token is not valid here: {invalid}.") from None
     return Principal(actor=str(claims.sub), name=claims.name, memberships=tuple(claims.memberships),
                      can_write=True, kind=PrincipalKind.account)
 
