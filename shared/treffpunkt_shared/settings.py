@@ -114,7 +114,8 @@ class ServiceSettings(BaseSettings):
     )
     staff_jwks_url: str = Field(
         "", description="Where the staff service publishes the public keys of its access tokens (JWKS); "
-        "default `<staff_issuer>/.well-known/jwks.json`. Read once and cached; read again for an unknown key id."
+        "default `<staff_issuer>/.well-known/jwks.json`. Kept for minutes; fetched again sooner for a key id it does not "
+        "hold (a rotated key), at most every few seconds."
     )
 
     @classmethod

@@ -118,14 +118,18 @@ def new_token() -> str:
     return TOKEN_PREFIX + secrets.token_urlsafe(32)
 
 
-# What `staff_principal` answers, for a router's `responses` (the OpenAPI documents list them).
-STAFF_REFUSALS: dict[int | str, dict] = {
+# For the routes' `responses` (the OpenAPI documents list them; the authorization matrix reads them): every
+# staff route may answer 401; 403 only a route with a rule that can refuse (a filtered list never does).
+STAFF_UNAUTHORIZED: dict[int | str, dict] = {
     401: {"description": "No staff bearer token, or one that is not valid here: an unknown or revoked machine "
                          "token, an access token that expired, is for another service or is not signed by the "
                          "staff service."},
+}
+STAFF_FORBIDDEN: dict[int | str, dict] = {
     403: {"description": "The staff member's roles (or the machine token's scope) do not allow this, or the "
                          "machine token may only read."},
 }
+STAFF_REFUSALS = STAFF_UNAUTHORIZED | STAFF_FORBIDDEN
 
 _bearer = HTTPBearer(auto_error=False, description="An access token issued by the staff service for this "
                      "service (JWT), or a machine token `tpk_...`.")
@@ -167,10 +171,9 @@ async def _account_principal(request: Request, token: str) -> Principal:
     try:
         claims = await token_verifier(request).verify(token)
     except InvalidAccessToken as invalid:
-        # Why, for the operator; not the token.
+        # Why (the message never holds the token): for the caller and the operator.
         log.info("staff access token refused: %s", invalid)
-        raise _unauthorized("The access token is not valid here (expired, for another service, or not "
-                            "signed by the staff service).") from None
+        raise _unauthorized(f"The access token is not valid here: {invalid}.") from None
     return Principal(actor=str(claims.sub), name=claims.name, memberships=tuple(claims.memberships),
                      can_write=True, kind=PrincipalKind.account)
 

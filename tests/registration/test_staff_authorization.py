@@ -173,6 +173,7 @@ async def test_access_tokens_not_made_for_this_service_now_are_refused(saga, sta
         answer = await client.get(url, headers=wrong)
         assert answer.status_code == 401, answer.text
         assert answer.headers["www-authenticate"] == 'Bearer error="invalid_token"'
+        assert answer.json()["detail"].startswith("The access token is not valid here: the token")
 
 
 async def test_staff_actions_are_audited_with_ids_only_and_read_by_who_may(saga, two_events):

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Query, Response, status
 from treffpunkt_shared import audit
 from treffpunkt_shared.contracts.catalog import ContactPerson, EventStatus, Organisation, Programme
 from treffpunkt_shared.errors import require_found
-from treffpunkt_shared.staff_access import STAFF_REFUSALS, StaffPrincipal, StaffWriter
+from treffpunkt_shared.staff_access import STAFF_FORBIDDEN, STAFF_UNAUTHORIZED, StaffPrincipal, StaffWriter
 
 from .. import authorization as rules
 from ..adapters import queries
@@ -26,7 +26,8 @@ from .dependencies import Connection, changing
 _NOT_FOUND = {404: {"description": "Nothing with that id."}}
 _CONFLICT = {409: {"description": "The change does not fit the current state (e.g. the event is cancelled)."}}
 
-router = APIRouter(prefix="/api/staff", tags=["staff"], responses=STAFF_REFUSALS)
+# Reading organisations, people and programmes, and the (filtered) event list, refuse nobody signed in.
+router = APIRouter(prefix="/api/staff", tags=["staff"], responses=STAFF_UNAUTHORIZED)
 
 
 # Organisations
@@ -38,7 +39,7 @@ async def list_organisations(conn: Connection, _: StaffPrincipal) -> list[Organi
 
 
 @router.post("/organisations", status_code=status.HTTP_201_CREATED,
-             summary="Create an organisation")
+             responses=STAFF_FORBIDDEN, summary="Create an organisation")
 async def create_organisation(command: commands.CreateOrganisation, conn: Connection,
                               principal: StaffWriter) -> Organisation:
     """Admins."""
@@ -55,7 +56,7 @@ async def get_organisation(organisation_id: UUID, conn: Connection, _: StaffPrin
     return require_found(await queries.organisation(conn, organisation_id), "organisation", organisation_id)
 
 
-@router.patch("/organisations/{organisation_id}", responses=_NOT_FOUND,
+@router.patch("/organisations/{organisation_id}", responses=STAFF_FORBIDDEN | _NOT_FOUND,
               summary="Change an organisation (its people and events are published again)")
 async def update_organisation(
     organisation_id: UUID, command: commands.UpdateOrganisation, conn: Connection, principal: StaffWriter
@@ -77,7 +78,7 @@ async def list_contact_persons(conn: Connection, _: StaffPrincipal) -> list[Cont
 
 
 @router.post("/contact-persons", status_code=status.HTTP_201_CREATED,
-             summary="Create a contact person")
+             responses=STAFF_FORBIDDEN, summary="Create a contact person")
 async def create_contact_person(command: commands.CreateContactPerson, conn: Connection,
                                 principal: StaffWriter) -> ContactPerson:
     """Admins and the organisers of the person's organisation."""
@@ -94,7 +95,7 @@ async def get_contact_person(contact_person_id: UUID, conn: Connection, _: Staff
     return require_found(await queries.contact_person(conn, contact_person_id), "contact person", contact_person_id)
 
 
-@router.patch("/contact-persons/{contact_person_id}", responses=_NOT_FOUND,
+@router.patch("/contact-persons/{contact_person_id}", responses=STAFF_FORBIDDEN | _NOT_FOUND,
               summary="Change a contact person (the events listing them are published again)")
 async def update_contact_person(
     contact_person_id: UUID, command: commands.UpdateContactPerson, conn: Connection, principal: StaffWriter
@@ -110,7 +111,7 @@ async def update_contact_person(
 
 
 @router.delete("/contact-persons/{contact_person_id}", status_code=status.HTTP_204_NO_CONTENT,
-               responses=_NOT_FOUND,
+               responses=STAFF_FORBIDDEN | _NOT_FOUND,
                summary="Delete a contact person and their data, also from the sessions that list them")
 async def delete_contact_person(contact_person_id: UUID, conn: Connection, principal: StaffWriter) -> Response:
     """Admins and the organisers of the person's organisation."""
@@ -130,7 +131,7 @@ async def list_programmes(conn: Connection, _: StaffPrincipal) -> list[Programme
 
 
 @router.post("/programmes", status_code=status.HTTP_201_CREATED,
-             summary="Create a programme or measure")
+             responses=STAFF_FORBIDDEN, summary="Create a programme or measure")
 async def create_programme(command: commands.CreateProgramme, conn: Connection, principal: StaffWriter) -> Programme:
     """Admins."""
     rules.require_admin(principal, "create programmes")
@@ -146,7 +147,7 @@ async def get_programme(programme_id: UUID, conn: Connection, _: StaffPrincipal)
     return require_found(await queries.programme(conn, programme_id), "programme", programme_id)
 
 
-@router.patch("/programmes/{programme_id}", responses=_NOT_FOUND,
+@router.patch("/programmes/{programme_id}", responses=STAFF_FORBIDDEN | _NOT_FOUND,
               summary="Change a programme or measure")
 async def update_programme(programme_id: UUID, command: commands.UpdateProgramme, conn: Connection,
                            principal: StaffWriter) -> Programme:
@@ -172,7 +173,7 @@ async def list_events(
 
 
 @router.post("/events", status_code=status.HTTP_201_CREATED,
-             summary="Create an event as a draft")
+             responses=STAFF_FORBIDDEN, summary="Create an event as a draft")
 async def create_event(command: commands.CreateEvent, conn: Connection, principal: StaffWriter) -> StaffEvent:
     """Admins; an organiser for an event that one of their organisations organises (in `organiser_ids`)."""
     rules.require_organiser_of(principal, command.organiser_ids, "create events that none of your organisations "
@@ -183,7 +184,7 @@ async def create_event(command: commands.CreateEvent, conn: Connection, principa
     return created
 
 
-@router.get("/events/{event_id}", responses=_NOT_FOUND,
+@router.get("/events/{event_id}", responses=STAFF_FORBIDDEN | _NOT_FOUND,
             summary="One event with its sessions and seat counters")
 async def get_event(event_id: UUID, conn: Connection, principal: StaffPrincipal) -> StaffEvent:
     """Admins, the event's organisers, the contact persons of its sessions."""
@@ -191,7 +192,7 @@ async def get_event(event_id: UUID, conn: Connection, principal: StaffPrincipal)
     return require_found(await queries.event(conn, event_id), "event", event_id)
 
 
-@router.patch("/events/{event_id}", responses=_NOT_FOUND | _CONFLICT,
+@router.patch("/events/{event_id}", responses=STAFF_FORBIDDEN | _NOT_FOUND | _CONFLICT,
               summary="Change an event")
 async def update_event(event_id: UUID, command: commands.UpdateEvent, conn: Connection,
                        principal: StaffWriter) -> StaffEvent:
@@ -203,21 +204,21 @@ async def update_event(event_id: UUID, command: commands.UpdateEvent, conn: Conn
     return updated
 
 
-@router.post("/events/{event_id}/publish", responses=_NOT_FOUND | _CONFLICT,
+@router.post("/events/{event_id}/publish", responses=STAFF_FORBIDDEN | _NOT_FOUND | _CONFLICT,
              summary="Publish a draft, or reopen a closed event for registrations")
 async def publish_event(event_id: UUID, conn: Connection, principal: StaffWriter) -> StaffEvent:
     """Admins and the event's organisers."""
     return await _change_status(conn, principal, event_id, StatusChange.publish, "event.published")
 
 
-@router.post("/events/{event_id}/close", responses=_NOT_FOUND | _CONFLICT,
+@router.post("/events/{event_id}/close", responses=STAFF_FORBIDDEN | _NOT_FOUND | _CONFLICT,
              summary="Stop registrations for a published event; it stays visible")
 async def close_event(event_id: UUID, conn: Connection, principal: StaffWriter) -> StaffEvent:
     """Admins and the event's organisers."""
     return await _change_status(conn, principal, event_id, StatusChange.close, "event.closed")
 
 
-@router.post("/events/{event_id}/cancel", responses=_NOT_FOUND | _CONFLICT,
+@router.post("/events/{event_id}/cancel", responses=STAFF_FORBIDDEN | _NOT_FOUND | _CONFLICT,
              summary="Cancel an event; this is final")
 async def cancel_event(event_id: UUID, conn: Connection, principal: StaffWriter) -> StaffEvent:
     """Admins and the event's organisers."""
@@ -237,7 +238,7 @@ async def _change_status(conn: Connection, principal: StaffWriter, event_id: UUI
 
 
 @router.post("/events/{event_id}/sessions", status_code=status.HTTP_201_CREATED,
-             responses=_NOT_FOUND | _CONFLICT, summary="Add a parallel session to an event")
+             responses=STAFF_FORBIDDEN | _NOT_FOUND | _CONFLICT, summary="Add a parallel session to an event")
 async def add_session(event_id: UUID, command: commands.AddSession, conn: Connection,
                       principal: StaffWriter) -> StaffSession:
     """Admins and the event's organisers."""
@@ -248,7 +249,7 @@ async def add_session(event_id: UUID, command: commands.AddSession, conn: Connec
     return added
 
 
-@router.get("/sessions/{session_id}", responses=_NOT_FOUND,
+@router.get("/sessions/{session_id}", responses=STAFF_FORBIDDEN | _NOT_FOUND,
             summary="One session with its seat counters")
 async def get_session(session_id: UUID, conn: Connection, principal: StaffPrincipal) -> StaffSession:
     """Admins, the organisers of its event, its contact persons."""
@@ -256,7 +257,7 @@ async def get_session(session_id: UUID, conn: Connection, principal: StaffPrinci
     return require_found(await queries.session(conn, session_id), "session", session_id)
 
 
-@router.patch("/sessions/{session_id}", responses=_NOT_FOUND | _CONFLICT,
+@router.patch("/sessions/{session_id}", responses=STAFF_FORBIDDEN | _NOT_FOUND | _CONFLICT,
               summary="Change a session")
 async def update_session(session_id: UUID, command: commands.UpdateSession, conn: Connection,
                          principal: StaffWriter) -> StaffSession:
