@@ -134,6 +134,22 @@ async def test_cell(route: tuple[str, str, str], cell: Cell | None, world: World
             assert not entries, f"{cell.principal} {method} {path}: refused, but audited {[dict(e) for e in entries]}"
 
 
+# The answers the matrix speaks of; the documents list more (422, 503, ...) that it leaves to other tests.
+MATRIX_ANSWERS = SUCCESS | {401, 403, 404}
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: f"{r.service}-{r.method}-{r.path}")
+async def test_the_openapi_document_lists_the_answers_the_rule_gives(rule: Rule, services) -> None:
+    """Each staff route documents 401, 403 where someone is refused, 404 where an id can name nothing, its
+    success status; and none of these that the rule never gives (a client reads them to know what to expect)."""
+    operation = services[rule.service].app.openapi()["paths"].get(rule.path, {}).get(rule.method.lower())
+    assert operation, f"no {rule.method} {rule.path} in {rule.service}"
+    documented = {int(status) for status in operation["responses"] if status.isdigit()} & MATRIX_ANSWERS
+    given = set().union(*(cell.values[1].expected for cell in CELLS
+                          if cell.values[1] is not None and cell.values[1].rule is rule))
+    assert documented == given, f"documented {sorted(documented)}, the rule gives {sorted(given)}"
+
+
 async def test_every_staff_route_has_a_rule(live_routes: set[tuple[str, str, str]]) -> None:
     """Of the running services (their app.openapi()), not only the committed documents."""
     missing = sorted(live_routes - set(RULES_BY_ROUTE))
