@@ -75,8 +75,9 @@ async def make_principals(services: dict[str, Any], world: Any, issuer: StaffIss
                 CONTACT_C: [contact(world.ids["contact_C"])], NO_MEMBERSHIPS: []}
     for name, memberships in accounts.items():
         made[name] = _account(issuer, list(services), name, memberships)
-    an_hour_ago = time.time() - 3600
-    made[EXPIRED_JWT] = _account(issuer, list(services), EXPIRED_JWT, [STAFF_ADMIN], now=an_hour_ago)
+    # Minutes-long, as the staff service issues them: expired since an hour.
+    made[EXPIRED_JWT] = _account(issuer, list(services), EXPIRED_JWT, [STAFF_ADMIN], now=time.time() - 3600 - 300,
+                                 lifetime_seconds=300)
     made[WRONG_AUDIENCE_JWT] = _account(issuer, list(services), WRONG_AUDIENCE_JWT, [STAFF_ADMIN], wrong_audience=True)
     made[UNKNOWN_KEY_JWT] = _account(issuer, list(services), UNKNOWN_KEY_JWT, [STAFF_ADMIN], key=new_signing_key())
     return made
@@ -98,7 +99,9 @@ async def _revoked(services: dict[str, Any]) -> Principal:
 
 def _account(issuer: StaffIssuer, services: list[str], name: str, memberships: list[Membership], *,
              wrong_audience: bool = False, **options: Any) -> Principal:
-    """An account's access token for each service (with `wrong_audience`, the next service's token)."""
+    """An account's access token for each service (with `wrong_audience`, the next service's token). Valid for
+    the whole run unless `options` say otherwise: the matrix takes minutes on a busy machine."""
+    options = {"lifetime_seconds": 2 * 3600} | options
     account_id = uuid.uuid4()
     headers = {}
     for index, service in enumerate(services):
