@@ -1,7 +1,7 @@
 """The world the matrix asks about, built once per module through the services' real APIs and the broker (as
 the saga scenario does): organisations A and B with contact persons, a programme, event E_A (by A) with two
 sessions (the first naming contact person C of A, the second C2 of A), event E_B (by B) with one session naming
-D of B, a confirmed registration in each of the three sessions, each confirmation emailed by notification.
+D of B, a confirmed registration in each of the three sessions, each confirmation in notification's delivery log.
 
 Destructive routes (delete, publish, close, cancel, a staff cancellation) get a fresh object per cell from
 `World.fresh`, so that no cell takes away what a later one asks about."""
