@@ -4,10 +4,11 @@ twice across replicas and restarts, and a cancelled event or a changed or switch
 followed as it is now. The clock is the test's: the scenario's event starts on 10 March 2027 at 14:00."""
 
 import asyncio
-from datetime import time
+from datetime import time, timedelta
 
 from treffpunkt_shared.contracts.catalog import EventStatus, ReminderSchedule
 from treffpunkt_shared.contracts.registration import (
+    REGISTRATION_TOPIC,
     CancelledBy,
     Language,
     RegistrationCancelled,
@@ -16,9 +17,18 @@ from treffpunkt_shared.contracts.registration import (
 )
 
 from ..waiting import wait_until
-from .scenario import EVENT, TITLE, calendar_of, publish_event, publish_registration_events, registration, staff_headers, to
-
-POLL = {"reminder_poll_seconds": 0.05}
+from .scenario import (
+    EVENT,
+    TITLE,
+    calendar_of,
+    envelope,
+    publish,
+    publish_event,
+    publish_registration_events,
+    registration,
+    staff_headers,
+    to,
+)
 
 
 def reminders(mailbox, address: str | None = None) -> list:
@@ -34,7 +44,7 @@ async def nothing_more_arrives(mailbox, count: int) -> None:
 
 async def test_each_confirmed_participant_gets_one_reminder_at_the_time_with_the_calendar_file(
         start_notification, mailbox, kafka_bootstrap, clock):
-    notification = await start_notification(**POLL)
+    notification = await start_notification()
     await publish_event(notification, kafka_bootstrap)
     jana, alex, waiting, withdrawn = registration(1), registration(2, language=Language.en), registration(3), registration(4)
     await publish_registration_events(
@@ -43,7 +53,7 @@ async def test_each_confirmed_participant_gets_one_reminder_at_the_time_with_the
         RegistrationCancelled(registration=withdrawn, cancelled_by=CancelledBy.registrant, previous_status="confirmed"))
     await mailbox.wait_for(5, predicate=lambda m: m.rcpt_tos[0].startswith("person"))
     # A second replica on the same database: the two run the schedule at once.
-    replica = await start_notification(**POLL, database_name=notification.settings.database_name)
+    replica = await start_notification(database_name=notification.settings.database_name)
 
     clock.set(clock.now().replace(day=8, hour=8, minute=59))
     await nothing_more_arrives(mailbox, 0)
@@ -76,7 +86,7 @@ async def test_each_confirmed_participant_gets_one_reminder_at_the_time_with_the
     # Neither the other replica, nor the next rounds, nor a restart a little later send anything again.
     await replica.stop()
     await notification.stop()
-    restarted = await start_notification(**POLL, database_name=notification.settings.database_name)
+    restarted = await start_notification(database_name=notification.settings.database_name)
     clock.advance(hours=1)
     await nothing_more_arrives(mailbox, 2)
     stored = await restarted.fetch("SELECT recipient, status, message_id FROM email WHERE kind = 'reminder' ORDER BY id")
@@ -88,6 +98,23 @@ async def test_each_confirmed_participant_gets_one_reminder_at_the_time_with_the
                                      headers=staff_headers(await restarted.create_token(can_write=False)))
     assert [(d["kind"], d["status"]) for d in log.json()] == [("confirmed", "sent"), ("reminder", "sent")]
     assert log.json()[1]["subject"] == reminder.subject
+
+
+async def test_who_was_confirmed_only_after_the_time_gets_none_having_just_had_the_confirmation(
+        notification, mailbox, kafka_bootstrap, clock):
+    await publish_event(notification, kafka_bootstrap)
+    early, late = registration(1), registration(2)
+    due = clock.now().replace(day=8, hour=9)
+    confirmed_late = envelope(RegistrationConfirmed(registration=late), producer="registration")
+    await publish(kafka_bootstrap, REGISTRATION_TOPIC,
+                  envelope(RegistrationConfirmed(registration=early), producer="registration"),
+                  confirmed_late.model_copy(update={"occurred_at": due + timedelta(minutes=30)}))
+    await mailbox.wait_for(2, predicate=lambda m: m.rcpt_tos[0].startswith("person"))
+
+    clock.set(due + timedelta(hours=1))
+    [reminder] = await mailbox.wait_for(1, predicate=lambda m: m in reminders(mailbox))
+    assert reminder.rcpt_tos == (early.participant.email,)
+    await nothing_more_arrives(mailbox, 1)
 
 
 async def test_a_switched_off_schedule_sends_none(notification, mailbox, kafka_bootstrap, clock):
@@ -104,7 +131,7 @@ async def test_a_switched_off_schedule_sends_none(notification, mailbox, kafka_b
 
 
 async def test_a_changed_schedule_is_followed_and_the_old_one_not(start_notification, mailbox, kafka_bootstrap, clock):
-    notification = await start_notification(**POLL)
+    notification = await start_notification()
     await publish_event(notification, kafka_bootstrap)
     jana = registration(1)
     await publish_registration_events(kafka_bootstrap, RegistrationConfirmed(registration=jana))
@@ -139,7 +166,7 @@ async def test_a_cancelled_event_sends_no_reminder(notification, mailbox, kafka_
 
 async def test_a_reminder_held_up_until_the_registrant_cancelled_is_not_sent(start_notification, mailbox,
                                                                              kafka_bootstrap, clock):
-    notification = await start_notification(**POLL)
+    notification = await start_notification()
     await publish_event(notification, kafka_bootstrap)
     jana = registration(1)
     await publish_registration_events(kafka_bootstrap, RegistrationConfirmed(registration=jana))
