@@ -23,7 +23,7 @@ async def test_the_reminder_comes_at_the_staffs_time_and_its_cancel_link_frees_t
         saga,  # noqa: F811
         start_service, mailbox):
     event = await saga.create_event([(1, 1)], reminder={"days_before": 1, "local_time": "18:00"})
-    assert event["reminder"] == {"enabled": True, "days_before": 1, "local_time": "18:00:00"}
+    assert event["reminder"] == {"enabled": True, "days_before": 1, "local_time": "18:00"}
     starts_at = datetime.fromisoformat(event["starts_at"])
     due = datetime.combine(starts_at.astimezone(BERLIN).date() - timedelta(days=1), time(18, 0), tzinfo=BERLIN)
     clock = FakeClock(due - timedelta(minutes=1))

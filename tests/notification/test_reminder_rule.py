@@ -2,7 +2,7 @@
 Europe/Berlin whatever the offset (summer time from 28 March 2027, winter time from 31 October 2027),
 and whether a queued reminder still applies when it is to go out."""
 
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime
 
 import pytest
 
@@ -36,15 +36,15 @@ def utc(*args: int) -> datetime:
     # The start day is Berlin's: 00:30 on 10 June is still 9 June in UTC.
     (berlin(2027, 6, 10, 0, 30), DEFAULT, utc(2027, 6, 8, 7, 0)),
     # A time the clocks skip is the moment they read as an hour later; one they read twice, the first.
-    (berlin(2027, 3, 30, 10, 0), ReminderSchedule(local_time=time(2, 30)), berlin(2027, 3, 28, 3, 30)),
-    (berlin(2027, 11, 2, 10, 0), ReminderSchedule(local_time=time(2, 30)), utc(2027, 10, 31, 0, 30)),
+    (berlin(2027, 3, 30, 10, 0), ReminderSchedule(local_time="02:30"), berlin(2027, 3, 28, 3, 30)),
+    (berlin(2027, 11, 2, 10, 0), ReminderSchedule(local_time="02:30"), utc(2027, 10, 31, 0, 30)),
     # Changed by staff; on the day itself.
-    (berlin(2027, 3, 10, 14, 0), ReminderSchedule(days_before=1, local_time=time(18, 0)), utc(2027, 3, 9, 17, 0)),
-    (berlin(2027, 3, 10, 14, 0), ReminderSchedule(days_before=0, local_time=time(7, 30)), utc(2027, 3, 10, 6, 30)),
+    (berlin(2027, 3, 10, 14, 0), ReminderSchedule(days_before=1, local_time="18:00"), utc(2027, 3, 9, 17, 0)),
+    (berlin(2027, 3, 10, 14, 0), ReminderSchedule(days_before=0, local_time="07:30"), utc(2027, 3, 10, 6, 30)),
     # None: switched off, or not before the start.
     (berlin(2027, 3, 10, 14, 0), ReminderSchedule(enabled=False), None),
-    (berlin(2027, 3, 10, 14, 0), ReminderSchedule(days_before=0, local_time=time(14, 0)), None),
-    (berlin(2027, 3, 10, 8, 0), ReminderSchedule(days_before=0, local_time=time(9, 0)), None),
+    (berlin(2027, 3, 10, 14, 0), ReminderSchedule(days_before=0, local_time="14:00"), None),
+    (berlin(2027, 3, 10, 8, 0), ReminderSchedule(days_before=0, local_time="09:00"), None),
 ])
 def test_the_reminder_is_due_days_before_the_local_start_day_at_the_local_time(starts_at, schedule, expected) -> None:
     assert reminder_at(starts_at, schedule) == expected

@@ -4,7 +4,7 @@ twice across replicas and restarts, and a cancelled event or a changed or switch
 followed as it is now. The clock is the test's: the scenario's event starts on 10 March 2027 at 14:00."""
 
 import asyncio
-from datetime import time, timedelta
+from datetime import timedelta
 
 from treffpunkt_shared.contracts.catalog import EventStatus, ReminderSchedule
 from treffpunkt_shared.contracts.registration import (
@@ -136,7 +136,7 @@ async def test_a_changed_schedule_is_followed_and_the_old_one_not(start_notifica
     jana = registration(1)
     await publish_registration_events(kafka_bootstrap, RegistrationConfirmed(registration=jana))
     await mailbox.wait_for(1, predicate=to(jana.participant.email))
-    later = ReminderSchedule(days_before=1, local_time=time(18, 0))
+    later = ReminderSchedule(days_before=1, local_time="18:00")
     await publish_event(notification, kafka_bootstrap, EVENT.model_copy(update={"reminder": later}), minutes=1)
 
     clock.set(clock.now().replace(day=8, hour=9))  # the default's time

@@ -55,7 +55,7 @@ def test_an_event_snapshot_from_before_reminders_gets_the_default_schedule() -> 
 
     schedule = Event.model_validate(older).reminder
 
-    assert (schedule.enabled, schedule.days_before, schedule.local_time.isoformat("minutes")) == (True, 2, "09:00")
+    assert (schedule.enabled, schedule.days_before, schedule.local_time) == (True, 2, "09:00")
 
 
 def test_unknown_event_types_are_ignored() -> None:

@@ -216,7 +216,7 @@ class CatalogRepository:
             return None
         fields = dict(row)
         reminder = ReminderSchedule(enabled=fields.pop("reminder_enabled"), days_before=fields.pop("reminder_days_before"),
-                                    local_time=fields.pop("reminder_local_time"))
+                                    local_time=fields.pop("reminder_local_time").strftime("%H:%M"))
         return Event(**{**fields, "status": EventStatus(row["status"]), "organiser_ids": tuple(row["organiser_ids"]),
                         "reminder": reminder})
 
@@ -249,7 +249,7 @@ class CatalogRepository:
     def _event_values(event: Event) -> tuple:
         return (event.id, event.title, event.description, event.status, event.programme_id, event.venue_name,
                 event.venue_address, event.starts_at, event.ends_at, event.registration_deadline, event.what_to_bring,
-                event.reminder.enabled, event.reminder.days_before, event.reminder.local_time)
+                event.reminder.enabled, event.reminder.days_before, event.reminder.time_of_day)
 
     async def _save_organisers(self, event: Event) -> None:
         await self._conn.execute("DELETE FROM event_organiser WHERE event_id = $1", event.id)

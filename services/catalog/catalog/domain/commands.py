@@ -4,7 +4,6 @@
 field left out stays as it is, and `null` clears a field that may be empty.
 """
 
-from datetime import time
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -13,6 +12,7 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Email
 from treffpunkt_shared.contracts.catalog import (
     DEFAULT_REMINDER_DAYS_BEFORE,
     DEFAULT_REMINDER_LOCAL_TIME,
+    LOCAL_TIME_OF_DAY,
     MAX_REMINDER_DAYS_BEFORE,
     OrganisationKind,
     ReminderSchedule,
@@ -33,13 +33,6 @@ Website = Annotated[Line, StringConstraints(pattern=r"^https?://\S+$")]
 # What reaches the registrants' emails and the To: of the contact persons' notices: no invisible characters.
 VisibleLine = Annotated[Line, StringConstraints(pattern=VISIBLE_LINE)]
 SeatCount = Annotated[int, Field(ge=0, le=100_000)]
-
-
-def _local(value: time) -> time:
-    # The schedule follows Berlin's clocks, summer and winter: an offset would pin it to one of them.
-    if value.tzinfo is not None:
-        raise ValueError("must be a local time of day in Europe/Berlin, without an offset")
-    return value
 
 OrganisationName = Annotated[VisibleLine, Field(description="Full name, e.g. a chamber or a city office.",
                                          examples=["Handwerkskammer Musterstadt"])]
@@ -103,8 +96,8 @@ class Reminder(Command):
     enabled: bool = Field(True, description="Whether reminders are sent; false switches them off.")
     days_before: int = Field(DEFAULT_REMINDER_DAYS_BEFORE, ge=0, le=MAX_REMINDER_DAYS_BEFORE,
                              description="How many days before the day of the start (0: on that day).")
-    local_time: Annotated[time, AfterValidator(_local)] = Field(
-        DEFAULT_REMINDER_LOCAL_TIME, description="Time of day in Europe/Berlin (`HH:MM`), without offset.")
+    local_time: str = Field(DEFAULT_REMINDER_LOCAL_TIME, pattern=LOCAL_TIME_OF_DAY,
+                            description="Time of day in Europe/Berlin (`HH:MM`), without offset.")
 
 
 EventReminder = Annotated[Reminder, Field(description="When confirmed participants are reminded by email; by default "

@@ -31,7 +31,7 @@ def reminder_at(starts_at: datetime, schedule: ReminderSchedule) -> datetime | N
     day = starts_at.astimezone(BERLIN).date() - timedelta(days=schedule.days_before)
     # Through UTC: zoneinfo gives a time in the gap the offset from before the jump (fold=0), which is
     # the moment meant; the round trip makes it a real instant.
-    at = datetime.combine(day, schedule.local_time.replace(tzinfo=None), tzinfo=BERLIN).astimezone(UTC)
+    at = datetime.combine(day, schedule.time_of_day, tzinfo=BERLIN).astimezone(UTC)
     return at if at < starts_at else None
 
 
