@@ -57,6 +57,8 @@ class NotificationSettings(ServiceSettings):
     sender_poll_seconds: float = Field(1.0, gt=0, description="How often the sender looks for emails to send.")
     notice_poll_seconds: float = Field(10.0, gt=0, description="How often the contact persons' notices and digests "
                                        "are checked for being due.")
+    reminder_poll_seconds: float = Field(60.0, gt=0, description="How often the events' reminder schedules are "
+                                         "checked for reminders that are due.")
 
     @model_validator(mode="after")
     def _one_kind_of_tls(self) -> Self:
