@@ -23,6 +23,7 @@ from .backends import (
 )
 from .services import RunningService
 from .services import start_service as _start_service
+from .staff_tokens import StaffIssuer, staff_issuer  # noqa: F401  (a fixture)
 
 
 @pytest.fixture(scope="session")
@@ -56,13 +57,15 @@ def kafka_bootstrap(kafka: KafkaBackend) -> list[str]:
 
 
 @pytest.fixture
-async def start_service(postgres_url: str, kafka: KafkaBackend) -> AsyncIterator[Callable[..., Awaitable[RunningService]]]:
+async def start_service(postgres_url: str, kafka: KafkaBackend,
+                        staff_issuer: StaffIssuer) -> AsyncIterator[Callable[..., Awaitable[RunningService]]]:  # noqa: F811
     running: list[RunningService] = []
 
     async def start(name: str, **overrides: Any) -> RunningService:
         service = await _start_service(name, postgres_url=postgres_url, kafka_servers=kafka.bootstrap_servers,
                                        fetch_max_wait_ms=kafka.fetch_max_wait_ms,
-                                       mock_broker=kafka.embedded is not None, **overrides)
+                                       mock_broker=kafka.embedded is not None, staff_issuer=staff_issuer,
+                                       **overrides)
         running.append(service)
         return service
 

@@ -8,6 +8,7 @@ import socket
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import asyncpg
 import httpx
@@ -15,11 +16,14 @@ import uvicorn
 from fastapi import FastAPI
 
 from treffpunkt_devstack.server import InProcessServer
-from treffpunkt_shared.auth import create_token
+from treffpunkt_shared.contracts.staff import Membership
 from treffpunkt_shared.db import connect, database_dsn
 from treffpunkt_shared.http_server import server_config
 from treffpunkt_shared.migrations import migrate
 from treffpunkt_shared.settings import ServiceSettings
+from treffpunkt_shared.staff_access import create_token
+
+from .staff_tokens import StaffIssuer
 
 SETTINGS_CLASSES = {
     "catalog": "catalog.settings:CatalogSettings",
@@ -49,6 +53,7 @@ class RunningService:
     app: FastAPI
     server: uvicorn.Server
     task: asyncio.Task
+    issuer: StaffIssuer | None = None
     client: httpx.AsyncClient = field(init=False)
 
     def __post_init__(self) -> None:
@@ -62,12 +67,23 @@ class RunningService:
     def dsn(self) -> str:
         return database_dsn(self.settings.database_url, self.settings.database)
 
-    async def create_token(self, *, can_write: bool = True) -> str:
+    async def create_token(self, *, can_write: bool = True, organisation_id: UUID | None = None,
+                           name: str | None = None) -> str:
+        """A machine token, as `create-token` makes it: for everything, or (`organisation_id`) one organisation."""
+        name = name or f"test-{'write' if can_write else 'read'}{f'-{organisation_id}' if organisation_id else ''}"
         conn = await connect(self.dsn)
         try:
-            return await create_token(conn, f"test-{'write' if can_write else 'read'}", can_write=can_write)
+            return await create_token(conn, name, can_write=can_write, organisation_id=organisation_id)
         finally:
             await conn.close()
+
+    async def token_headers(self, **options: Any) -> dict[str, str]:
+        return {"Authorization": f"Bearer {await self.create_token(**options)}"}
+
+    def account_headers(self, *memberships: Membership, **options: Any) -> dict[str, str]:
+        """The bearer header of a staff account's access token for this service (see tests/staff_tokens.py)."""
+        assert self.issuer is not None, "started without a staff issuer"
+        return self.issuer.headers(self.name, *memberships, **options)
 
     async def fetch(self, query: str, *args: Any) -> list[asyncpg.Record]:
         """Read the service's database directly (to prove what was or was not stored)."""
@@ -101,8 +117,9 @@ async def _create_database(name: str, settings: ServiceSettings) -> None:
 
 async def start_service(name: str, *, postgres_url: str, kafka_servers: list[str], fetch_max_wait_ms: int,
                         mock_broker: bool, app_options: dict[str, Any] | None = None,
-                        **overrides: Any) -> RunningService:
-    """`overrides` are settings; `app_options` go to the service's `create_app` (a clock, say)."""
+                        staff_issuer: StaffIssuer | None = None, **overrides: Any) -> RunningService:
+    """`overrides` are settings; `app_options` go to the service's `create_app` (a clock, say); `staff_issuer`:
+    whose access tokens the service admits."""
     settings_class = _load(SETTINGS_CLASSES[name])
     port = overrides.pop("http_port", None) or free_port()
     values = {
@@ -115,7 +132,7 @@ async def start_service(name: str, *, postgres_url: str, kafka_servers: list[str
         "http_host": "127.0.0.1",
         "http_port": port,
         "public_base_url": f"http://127.0.0.1:{port}",
-    } | overrides
+    } | ({"staff_issuer": staff_issuer.url} if staff_issuer else {}) | overrides
     settings = settings_class(**values)
     await _create_database(name, settings)
     app = importlib.import_module(f"{name}.bootstrap").create_app(settings, **(app_options or {}))
@@ -126,4 +143,4 @@ async def start_service(name: str, *, postgres_url: str, kafka_servers: list[str
             task.result()  # raises what kept it from starting
             raise RuntimeError(f"{name} stopped while starting")
         await asyncio.sleep(0.02)
-    return RunningService(name, settings, app, server, task)
+    return RunningService(name, settings, app, server, task, staff_issuer)

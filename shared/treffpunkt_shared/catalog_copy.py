@@ -132,3 +132,9 @@ async def registration_rules(conn: asyncpg.Connection, event_id: UUID, session_i
         event_id, session_id,
     )
     return RegistrationRules(EventStatus(row["status"]), row["registration_deadline"], row["has_session"]) if row else None
+
+
+async def event_organisers(conn: asyncpg.Connection | asyncpg.Pool, event_id: UUID) -> list[UUID] | None:
+    """The ids of the organisations organising the event (who may manage it); None if it is unknown here."""
+    event = await get_event(conn, event_id)
+    return None if event is None else [organiser.id for organiser in event.organisers]

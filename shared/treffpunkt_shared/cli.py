@@ -1,4 +1,4 @@
-"""The command line every service has: `serve`, `migrate`, `create-token`, `revoke-token`.
+"""The command line every service has: `serve`, `migrate`, `create-token`, `revoke-token` (machine tokens).
 
 A service adds its own commands through `extra`. `--help` needs no settings. Without `DATABASE_URL` in
 the environment the commands use the database of a running `make dev`, which writes its address to
@@ -12,15 +12,16 @@ from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from uuid import UUID
 
 import uvicorn
 from fastapi import FastAPI
 
-from .auth import create_token, revoke_token
 from .db import DATABASE_UNREACHABLE, connect, database_dsn
 from .http_server import server_config
 from .logs import configure_logging
 from .settings import MissingSettings, ServiceSettings
+from .staff_access import create_token, revoke_token
 
 Command = Callable[[ServiceSettings, argparse.Namespace], Awaitable[int]]
 DEV_ENV_FILE = Path("var/dev.env")
@@ -45,10 +46,13 @@ def run_cli(
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("serve", help="run the HTTP API, the Kafka consumers and the outbox relay")
     commands.add_parser("migrate", help="create the database if missing and upgrade its schema")
-    create = commands.add_parser("create-token", help="create a staff bearer token and print it once")
-    create.add_argument("name", help="who or what the token is for")
+    create = commands.add_parser("create-token", help="create a machine token (tpk_...) for this service and print "
+                                 "it once: the operator's bootstrap; the staff service's admins manage the others")
+    create.add_argument("name", help="who or what the token is for (audit entries name it)")
     create.add_argument("--read-only", action="store_true", help="may read, may not change anything")
-    revoke = commands.add_parser("revoke-token", help="revoke the staff tokens of that name")
+    create.add_argument("--organisation", type=UUID, metavar="ID", help="scope: this organisation's data only "
+                        "(as its organiser); without it, everything (as an admin)")
+    revoke = commands.add_parser("revoke-token", help="revoke the machine tokens of that name")
     revoke.add_argument("name")
     for command in extra:
         command.arguments(commands.add_parser(command.name, help=command.help))
@@ -82,7 +86,8 @@ def _run_command(settings: ServiceSettings, migrations: Path, extra: tuple[Extra
         asyncio.run(migrate(migrations, settings.database_url, settings.database))
         return 0
     if args.command == "create-token":
-        token = asyncio.run(with_connection(settings, lambda c: create_token(c, args.name, can_write=not args.read_only)))
+        token = asyncio.run(with_connection(settings, lambda c: create_token(
+            c, args.name, can_write=not args.read_only, organisation_id=args.organisation)))
         print(token)
         return 0
     if args.command == "revoke-token":

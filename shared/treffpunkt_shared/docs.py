@@ -157,7 +157,7 @@ def configuration_reference() -> str:
         "Generated from the services' settings classes by `python -m treffpunkt_shared.docs` "
         f"(`{REGENERATE}`); a test keeps it in step with them. Every service reads its settings from the "
         "environment, each variable with the service's prefix. The settings that a deployment shares "
-        "between its services (database server, Kafka, log level, tracing, SMTP) may also be given once "
+        "between its services (database server, Kafka, log level, tracing, SMTP, the staff issuer) may also be given once "
         "without the prefix; a prefixed value wins.",
         "",
     ]

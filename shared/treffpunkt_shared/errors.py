@@ -39,6 +39,12 @@ class NotFound(Refused):
         super().__init__(f"There is no {kind} with id {id}.")
 
 
+class Forbidden(Refused):
+    """The staff member (or machine token) is known but may not do this, here."""
+
+    status_code = 403
+
+
 class Conflict(Refused):
     """The command does not fit the current state."""
 

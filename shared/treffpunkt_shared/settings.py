@@ -48,7 +48,8 @@ class ServiceSettings(BaseSettings):
     # Field names that may come from the environment without the service's prefix.
     shared_env_names: ClassVar[frozenset[str]] = frozenset(
         {"database_url", "http_trusted_proxies", "kafka_bootstrap_servers", "kafka_fetch_max_wait_ms",
-         "kafka_mock_broker", "log_level", "otel_exporter_otlp_endpoint", "outbox_linger_ms"}
+         "kafka_mock_broker", "log_level", "otel_exporter_otlp_endpoint", "outbox_linger_ms", "staff_issuer",
+         "staff_jwks_url"}
     )
     service_name: ClassVar[str]
     # Settings without a default that only serving needs (a secret, say): the other commands (`migrate`,
@@ -107,6 +108,16 @@ class ServiceSettings(BaseSettings):
         "`OTEL_TRACES_SAMPLER` apply as documented by OpenTelemetry."
     )
 
+    staff_issuer: str = Field(
+        "http://localhost:8003", description="The staff service's public URL: the issuer (`iss`) that staff "
+        "access tokens must name. Shared by the deployment's services (`STAFF_ISSUER`)."
+    )
+    staff_jwks_url: str = Field(
+        "", description="Where the staff service publishes the public keys of its access tokens (JWKS); "
+        "default `<staff_issuer>/.well-known/jwks.json`. Kept for minutes; fetched again sooner for a key id it does not "
+        "hold (a rotated key), at most every few seconds."
+    )
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -135,6 +146,10 @@ class ServiceSettings(BaseSettings):
     @property
     def database(self) -> str:
         return self.database_name or self.service_name
+
+    @property
+    def staff_jwks_endpoint(self) -> str:
+        return self.staff_jwks_url or f"{self.staff_issuer.rstrip('/')}/.well-known/jwks.json"
 
     @property
     def base_url(self) -> str:

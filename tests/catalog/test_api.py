@@ -331,7 +331,7 @@ async def test_staff_routes_need_a_token_that_may_do_it(catalog, staff):
         assert refused.headers["www-authenticate"].startswith("Bearer")
     assert (await client.get("/api/staff/events", headers=reader)).status_code == 200
     refused = await client.post("/api/staff/organisations", json=organisation, headers=reader)
-    assert (refused.status_code, refused.json()) == (403, {"detail": "This token may read but not change anything."})
+    assert (refused.status_code, refused.json()) == (403, {"detail": "This machine token may read but not change anything."})
     assert (await client.post("/api/staff/organisations", json=organisation, headers=staff)).status_code == 201
     assert (await client.get("/api/events")).status_code == 200
     assert [o["name"] for o in (await client.get("/api/staff/organisations", headers=reader)).json()] == [

@@ -109,7 +109,7 @@ async def test_staff_read_and_set_preferences_with_clear_errors(notification, ka
     answer = await notification.client.put(path, json={"mode": "daily", "language": "en"}, headers=staff_headers(writer))
     assert answer.status_code == 200
     stored = (await notification.client.get(path, headers=staff_headers(reader))).json()
-    assert (stored["mode"], stored["language"], stored["updated_by"]) == ("daily", "en", "test-write")
+    assert (stored["mode"], stored["language"], stored["updated_by"]) == ("daily", "en", "token:test-write")
 
     wrong_mode = await notification.client.put(path, json={"mode": "weekly"}, headers=staff_headers(writer))
     assert wrong_mode.status_code == 422

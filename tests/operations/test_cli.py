@@ -73,3 +73,30 @@ async def test_without_a_database_a_command_names_what_to_set(service, tmp_path)
 
     assert code == 1
     assert "DATABASE_URL" in stderr and "Traceback" not in stderr
+
+
+async def test_create_token_scopes_a_machine_token_to_one_organisation(postgres_url, tmp_path):
+    from uuid import uuid4
+
+    from treffpunkt_shared.db import connect, database_dsn
+    from treffpunkt_shared.staff_access import hash_token
+
+    env = BARE | {"DATABASE_URL": postgres_url, "CATALOG_DATABASE_NAME": "catalog_cli_scoped_token"}
+    organisation_id = uuid4()
+    assert (await run("catalog", "migrate", env=env, cwd=tmp_path))[0] == 0
+    code, token, stderr = await run("catalog", "create-token", "chamber-import", "--organisation",
+                                    str(organisation_id), "--read-only", env=env, cwd=tmp_path)
+    wrong = await run("catalog", "create-token", "x", "--organisation", "chamber", env=env, cwd=tmp_path)
+
+    assert code == 0, stderr
+    conn = await connect(database_dsn(postgres_url, "catalog_cli_scoped_token"))
+    try:
+        row = await conn.fetchrow("SELECT name, organisation_id, can_write, revoked_at FROM staff_token "
+                                  "WHERE token_hash = $1", hash_token(token.strip()))
+    finally:
+        await conn.close()
+    assert dict(row) == {"name": "chamber-import", "organisation_id": organisation_id, "can_write": False,
+                         "revoked_at": None}
+    assert wrong[0] == 2 and "--organisation" in wrong[2] and "Traceback" not in wrong[2]
+    revoked = await run("catalog", "revoke-token", "chamber-import", env=env, cwd=tmp_path)
+    assert revoked[0] == 0 and "revoked 1" in revoked[2]

@@ -22,6 +22,7 @@ decisions on `catalog.seat.v1`.
 
 def _configure(app: FastAPI) -> None:
     app.include_router(staff_api.router)
+    app.include_router(staff_api.audit_router)
     app.include_router(public_api.router)
 
 

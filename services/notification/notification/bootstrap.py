@@ -59,6 +59,7 @@ def create_app(settings: NotificationSettings | None = None, *, clock: Clock | N
 
     def configure(app: FastAPI) -> None:
         app.include_router(api.router)
+        app.include_router(api.audit_router)
 
     return create_service_app(
         runtime,

@@ -48,6 +48,7 @@ def create_app(settings: RegistrationSettings | None = None, *, tracer_provider:
         )
         app.include_router(api.router)
         app.include_router(staff_api.router)
+        app.include_router(staff_api.audit_router)
         app.include_router(pages.router)
         app.include_router(calendar_feeds.router)
         app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")

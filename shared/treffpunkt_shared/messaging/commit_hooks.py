@@ -22,7 +22,12 @@ def after_commit(callback: Callable[[], None]) -> None:
 @contextmanager
 def run_after_commit() -> Iterator[None]:
     """Collect the `after_commit` callbacks of the block, which holds one transaction, and call them when
-    the block ends without an error (the transaction committed)."""
+    the block ends without an error (the transaction committed). Inside another such block (a route that
+    wraps a handler's transaction in its own, to write the audit entry with it) the outer block owns the
+    transaction: the callbacks wait for its end."""
+    if _after_commit.get() is not None:
+        yield
+        return
     callbacks: list[Callable[[], None]] = []
     token = _after_commit.set(callbacks)
     try:

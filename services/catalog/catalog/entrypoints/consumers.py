@@ -3,11 +3,14 @@ letters come from `treffpunkt_shared.messaging.consumer`). The registration serv
 same topic are not the catalog's business."""
 
 from treffpunkt_shared.contracts.registration import RegistrationCancelled, RegistrationRequested
+from treffpunkt_shared.contracts.staff import MachineTokenSaved
 from treffpunkt_shared.messaging.consumer import HandlerTable
+from treffpunkt_shared.staff_access import save_machine_tokens
 
 from ..service_layer import allocation
 
 HANDLERS: HandlerTable = {
     RegistrationRequested: allocation.decide_requests,
     RegistrationCancelled: allocation.release_cancelled,
+    MachineTokenSaved: save_machine_tokens,
 }

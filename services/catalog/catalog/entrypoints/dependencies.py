@@ -1,13 +1,14 @@
 """What the routes need per request."""
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Annotated
 
 import asyncpg
 from fastapi import Depends
 
-from treffpunkt_shared.auth import Access, staff
 from treffpunkt_shared.db import DatabasePool
+from treffpunkt_shared.messaging.commit_hooks import run_after_commit
 
 
 async def _connection(pool: DatabasePool) -> AsyncIterator[asyncpg.Connection]:
@@ -17,5 +18,11 @@ async def _connection(pool: DatabasePool) -> AsyncIterator[asyncpg.Connection]:
 
 Connection = Annotated[asyncpg.Connection, Depends(_connection)]
 
-STAFF_READ = Depends(staff(Access.read))
-STAFF_WRITE = Depends(staff(Access.write))
+
+@asynccontextmanager
+async def changing(conn: asyncpg.Connection) -> AsyncIterator[None]:
+    """One transaction around a handler's (its own nests in it) and the audit entry of what it did: the entry
+    is stored exactly when the change is."""
+    with run_after_commit():
+        async with conn.transaction():
+            yield

@@ -84,3 +84,16 @@ async def contact_person_known(conn: asyncpg.Connection | asyncpg.Pool, contact_
         "SELECT EXISTS (SELECT 1 FROM catalog_session WHERE snapshot @> $1::text::jsonb)",
         _lists_contact(contact_person_id),
     ))
+
+
+async def contact_person_organisation(conn: asyncpg.Connection | asyncpg.Pool, contact_person_id: UUID) -> UUID | None:
+    """The organisation of the contact person, as the sessions that list them show it; None if none does."""
+    return await conn.fetchval(
+        """
+        SELECT (person->>'organisation_id')::uuid
+        FROM catalog_session s, jsonb_array_elements(s.snapshot->'contact_persons') person
+        WHERE s.snapshot @> $1::text::jsonb AND person->>'id' = $2
+        LIMIT 1
+        """,
+        _lists_contact(contact_person_id), str(contact_person_id),
+    )

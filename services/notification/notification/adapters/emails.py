@@ -201,3 +201,15 @@ async def delivery_log(conn: asyncpg.Connection | asyncpg.Pool, *, registration_
         registration_id, recipient,
     )
     return [LogEntry(**{**row, "kind": EmailKind(row["kind"]), "status": EmailStatus(row["status"])}) for row in rows]
+
+
+async def event_of_registration(conn: asyncpg.Connection | asyncpg.Pool, registration_id: UUID) -> UUID | None:
+    """The event of a registration known here (or, once it is gone, as an email about it names it)."""
+    return await conn.fetchval(
+        """
+        SELECT COALESCE(
+            (SELECT event_id FROM registration WHERE id = $1),
+            (SELECT event_id FROM email WHERE registration_id = $1 AND event_id IS NOT NULL LIMIT 1))
+        """,
+        registration_id,
+    )

@@ -1,26 +1,27 @@
-"""The staff API (bearer tokens): the delivery log, and the contact persons' notice preferences."""
+"""The staff API: the delivery log, the contact persons' notice preferences, the audit trail (of preference
+changes). Who may read and change what: `..authorization`."""
 
 from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
 import asyncpg
-from fastapi import APIRouter, Depends, HTTPException, Query, status
+from fastapi import APIRouter, HTTPException, Query, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from treffpunkt_shared.auth import STAFF_REFUSALS, Access, staff
+from treffpunkt_shared import audit
+from treffpunkt_shared.catalog_copy import event_organisers
 from treffpunkt_shared.contracts.delivery import EmailKind
 from treffpunkt_shared.contracts.registration import Language
 from treffpunkt_shared.db import DatabasePool
+from treffpunkt_shared.staff_access import STAFF_REFUSALS, StaffPrincipal, StaffWriter
 
+from .. import authorization as rules
 from ..adapters import catalog, contact_notices, emails
 from ..domain.model import DEFAULT_CONTACT_LANGUAGE, DEFAULT_CONTACT_MODE, ContactMode, EmailStatus
 
 router = APIRouter(prefix="/api", tags=["staff"], responses=STAFF_REFUSALS)
 _UNKNOWN_CONTACT_PERSON = {404: {"description": "No session known here lists a contact person with that id."}}
-
-Reader = Annotated[str, Depends(staff(Access.read))]
-Writer = Annotated[str, Depends(staff(Access.write))]
 
 
 class Delivery(BaseModel):
@@ -53,26 +54,29 @@ class Preference(BaseModel):
     contact_person_id: UUID = Field(description="The contact person (id in the catalog).")
     mode: ContactMode = Field(description="How the person hears about registrations for their sessions.")
     language: Language = Field(description="Language of the notices.")
-    updated_by: str | None = Field(description="The staff token that set it; none while it is the default.")
+    updated_by: str | None = Field(description="Who set it (a staff account's id, or `token:<name>`); none while it "
+                                   "is the default.")
     updated_at: datetime | None = Field(description="When it was set; none while it is the default.")
 
 
 @router.get("/deliveries", summary="The delivery log of a registration or a recipient")
 async def delivery_log(
     pool: DatabasePool,
-    _: Reader,
+    principal: StaffPrincipal,
     registration_id: Annotated[UUID | None, Query(description="Emails about this registration, including the "
                                                   "contact persons' notices that listed it.")] = None,
     # No control characters: PostgreSQL cannot even compare text holding NUL, and no address has them.
     recipient: Annotated[str | None, Query(min_length=3, max_length=320, pattern=r"^[^\x00-\x1f\x7f]+$",
                                            description="Emails to this address (any case).")] = None,
 ) -> list[Delivery]:
-    """What was sent when, what is still being tried, and what failed and why; oldest first."""
+    """What was sent when, what is still being tried, and what failed and why; oldest first. A registration's:
+    admins and the organisers of its event; a recipient's alone: admins."""
     if registration_id is None and recipient is None:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, [{
             "loc": ["query", "registration_id"], "type": "missing",
             "msg": "Give registration_id or recipient (or both) to say whose deliveries to show.",
         }])
+    await rules.require_delivery_log_reader(pool, principal, registration_id)
     entries = await emails.delivery_log(pool, registration_id=registration_id, recipient=recipient)
     return [Delivery.model_validate(entry, from_attributes=True) for entry in entries]
 
@@ -87,8 +91,10 @@ async def _known(pool: asyncpg.Pool, contact_person_id: UUID) -> contact_notices
 
 @router.get("/contact-persons/{contact_person_id}/preference", summary="How a contact person hears about registrations",
             responses=_UNKNOWN_CONTACT_PERSON)
-async def get_preference(pool: DatabasePool, contact_person_id: UUID, _: Reader) -> Preference:
+async def get_preference(pool: DatabasePool, contact_person_id: UUID, principal: StaffPrincipal) -> Preference:
+    """Admins, the contact person, the organisers of their organisation."""
     stored = await _known(pool, contact_person_id)
+    await rules.require_preference_manager(pool, principal, contact_person_id)
     if stored is None:
         return Preference(contact_person_id=contact_person_id, mode=DEFAULT_CONTACT_MODE, language=DEFAULT_CONTACT_LANGUAGE,
                           updated_by=None, updated_at=None)
@@ -98,7 +104,15 @@ async def get_preference(pool: DatabasePool, contact_person_id: UUID, _: Reader)
 @router.put("/contact-persons/{contact_person_id}/preference", summary="Choose how a contact person hears about "
             "registrations", responses=_UNKNOWN_CONTACT_PERSON)
 async def set_preference(pool: DatabasePool, contact_person_id: UUID, body: PreferenceIn,
-                         token_name: Writer) -> Preference:
+                         principal: StaffWriter) -> Preference:
+    """Admins, the contact person, the organisers of their organisation."""
     await _known(pool, contact_person_id)
-    stored = await contact_notices.set_preference(pool, contact_person_id, body.mode, body.language, token_name)
+    await rules.require_preference_manager(pool, principal, contact_person_id)
+    async with pool.acquire() as conn, conn.transaction():
+        stored = await contact_notices.set_preference(conn, contact_person_id, body.mode, body.language,
+                                                      principal.actor)
+        await audit.record(conn, principal, "preference.changed", contact_person_id)
     return Preference.model_validate(stored, from_attributes=True)
+
+
+audit_router = audit.audit_router("/api/staff", event_organisers)

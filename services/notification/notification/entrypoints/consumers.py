@@ -12,7 +12,9 @@ from treffpunkt_shared.contracts.registration import (
     RegistrationRejected,
     RegistrationWaitlisted,
 )
+from treffpunkt_shared.contracts.staff import MachineTokenSaved
 from treffpunkt_shared.messaging.consumer import HandlerTable
+from treffpunkt_shared.staff_access import save_machine_tokens
 
 from ..service_layer import event_changes, links, registrations
 
@@ -24,4 +26,5 @@ HANDLERS: HandlerTable = {
     RegistrationCancelled: registrations.record_outcomes,
     LinksRequested: links.send_links,
     EventSaved: event_changes.apply_events_saved,
+    MachineTokenSaved: save_machine_tokens,
 }

@@ -1,11 +1,11 @@
 """Machine clients: the servers of cities' and chambers' websites that post registrations for the
 people who fill in their forms. Their tokens are not staff tokens: they read nothing, and only give
 the client its own rate limit (instead of sharing one with everyone at its address). Kept as hashes,
-made like staff tokens (`treffpunkt_shared.auth`)."""
+made like staff tokens (`treffpunkt_shared.staff_access`)."""
 
 import asyncpg
 
-from treffpunkt_shared.auth import hash_token, new_token
+from treffpunkt_shared.staff_access import hash_token, new_token
 
 
 async def create(conn: asyncpg.Connection, name: str) -> str:

@@ -6,7 +6,9 @@ cancelled already."""
 from treffpunkt_shared import catalog_copy
 from treffpunkt_shared.contracts.catalog import EventSaved
 from treffpunkt_shared.contracts.seats import SeatAllocated, SeatRejected, SeatWaitlisted
+from treffpunkt_shared.contracts.staff import MachineTokenSaved
 from treffpunkt_shared.messaging.consumer import HandlerTable
+from treffpunkt_shared.staff_access import save_machine_tokens
 
 from ..service_layer import decisions
 
@@ -15,4 +17,5 @@ HANDLERS: HandlerTable = {
     SeatAllocated: decisions.allocated,
     SeatWaitlisted: decisions.waitlisted,
     SeatRejected: decisions.rejected,
+    MachineTokenSaved: save_machine_tokens,
 }

@@ -1,17 +1,20 @@
-"""Staff: participant lists per event and session, exports, cancelling on a person's behalf."""
+"""Staff: participant lists per event and session, exports, cancelling on a person's behalf, the audit trail.
+Who may do what: `..authorization`."""
 
 from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
-from treffpunkt_shared.auth import STAFF_REFUSALS, Access, staff
-from treffpunkt_shared.catalog_copy import get_event
+from treffpunkt_shared import audit
+from treffpunkt_shared.catalog_copy import event_organisers, get_event
 from treffpunkt_shared.contracts.registration import CancelledBy
 from treffpunkt_shared.errors import require_found
+from treffpunkt_shared.staff_access import STAFF_REFUSALS, Principal, StaffPrincipal, StaffWriter
 
 from ..adapters import repository
+from ..authorization import may_cancel, visible_registrations
 from ..domain.model import Registration, Status
 from ..service_layer.cancel import cancel
 from ..service_layer.views import position_of
@@ -20,8 +23,6 @@ from .dependencies import LinksDep, Pool
 
 router = APIRouter(prefix="/api/staff", tags=["staff"], responses=STAFF_REFUSALS)
 _UNKNOWN_EVENT = {404: {"description": "No event with that id is known here."}}
-Reader = Annotated[str, Depends(staff(Access.read))]
-Writer = Annotated[str, Depends(staff(Access.write))]
 
 
 class StaffRegistration(BaseModel):
@@ -49,9 +50,11 @@ def staff_view(registration: Registration, waitlist_position: int | None) -> Sta
                                          "created_at": registration.created_at.isoformat()})
 
 
-async def _listing(pool, event_id: UUID, session_id: UUID | None, status: Status | None):
+async def _listing(pool, principal: Principal, event_id: UUID, session_id: UUID | None, status: Status | None):
     event = require_found(await get_event(pool, event_id), "event", event_id)
-    registrations = await repository.listing(pool, event_id=event_id, session_id=session_id, status=status)
+    visible = visible_registrations(principal, event, session_id)
+    registrations = [r for r in await repository.listing(pool, event_id=event_id, session_id=session_id, status=status)
+                     if visible.covers(r.session_id)]
     positions = {r.id: await position_of(pool, r) for r in registrations if r.status is Status.waitlisted}
     return event, registrations, positions
 
@@ -59,11 +62,12 @@ async def _listing(pool, event_id: UUID, session_id: UUID | None, status: Status
 @router.get("/events/{event_id}/registrations", response_model=list[StaffRegistration],
             summary="Registrations of an event, by session, optionally filtered", responses=_UNKNOWN_EVENT)
 async def list_registrations(
-    event_id: UUID, pool: Pool, _: Reader,
+    event_id: UUID, pool: Pool, principal: StaffPrincipal,
     session_id: Annotated[UUID | None, Query(description="Only this session.")] = None,
     status: Annotated[Status | None, Query(description="Only this status.")] = None,
 ) -> list[StaffRegistration]:
-    _, registrations, positions = await _listing(pool, event_id, session_id, status)
+    """Admins and the event's organisers: all; a session's contact person: that session's."""
+    _, registrations, positions = await _listing(pool, principal, event_id, session_id, status)
     return [staff_view(r, positions.get(r.id)) for r in registrations]
 
 
@@ -72,16 +76,19 @@ async def list_registrations(
             responses={200: {"content": {"text/csv": {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}},
                        **_UNKNOWN_EVENT})
 async def export_registrations(
-    event_id: UUID, file_format: Literal["csv", "xlsx"], pool: Pool, _: Reader,
+    event_id: UUID, file_format: Literal["csv", "xlsx"], pool: Pool, principal: StaffPrincipal,
     session_id: Annotated[UUID | None, Query()] = None,
     status: Annotated[Status | None, Query()] = None,
 ) -> Response:
-    event, registrations, positions = await _listing(pool, event_id, session_id, status)
+    """The same registrations as the list (each download is in the audit trail)."""
+    event, registrations, positions = await _listing(pool, principal, event_id, session_id, status)
     rows = exports.as_rows(registrations, {s.id: s.title for s in event.sessions}, positions)
     if file_format == "csv":
         body, media_type = exports.to_csv(rows), "text/csv; charset=utf-8"
     else:
         body, media_type = exports.to_xlsx(rows), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    async with pool.acquire() as conn:
+        await audit.record(conn, principal, "registrations.exported", event_id, event_id=event_id)
     return Response(body, media_type=media_type,
                     headers={"Content-Disposition": f'attachment; filename="anmeldungen-{event_id}.{file_format}"'})
 
@@ -89,6 +96,12 @@ async def export_registrations(
 @router.post("/registrations/{registration_id}/cancel", response_model=StaffRegistration,
              summary="Cancel a registration on the person's behalf (idempotent)",
              responses={404: {"description": "There is no registration with this id."}})
-async def staff_cancel(registration_id: UUID, pool: Pool, links: LinksDep, _: Writer) -> StaffRegistration:
-    cancelled = await cancel(pool, registration_id, CancelledBy.staff, links)
+async def staff_cancel(registration_id: UUID, pool: Pool, links: LinksDep, principal: StaffWriter) -> StaffRegistration:
+    """Admins and the event's organisers."""
+    registration = require_found(await repository.get(pool, registration_id), "registration", registration_id)
+    may_cancel(principal, require_found(await get_event(pool, registration.event_id), "event", registration.event_id))
+    cancelled = await cancel(pool, registration_id, CancelledBy.staff, links, by=principal)
     return staff_view(cancelled, await position_of(pool, cancelled))
+
+
+audit_router = audit.audit_router("/api/staff", event_organisers)

@@ -4,9 +4,11 @@ from uuid import UUID
 
 import asyncpg
 
+from treffpunkt_shared import audit
 from treffpunkt_shared.contracts.registration import CancelledBy, RegistrationCancelled
 from treffpunkt_shared.errors import require_found
 from treffpunkt_shared.messaging.outbox import enqueue
+from treffpunkt_shared.staff_access import Principal
 
 from ..adapters import repository
 from ..domain.model import Registration
@@ -15,8 +17,10 @@ from ..settings import RegistrationSettings
 from .views import as_outgoing
 
 
-async def cancel(pool: asyncpg.Pool, registration_id: UUID, cancelled_by: CancelledBy, links: Links) -> Registration:
-    """Cancel if still active; a cancelled, rejected registration is returned as it is."""
+async def cancel(pool: asyncpg.Pool, registration_id: UUID, cancelled_by: CancelledBy, links: Links, *,
+                 by: Principal | None = None) -> Registration:
+    """Cancel if still active; a cancelled, rejected registration is returned as it is. `by`: the staff member
+    cancelling on the person's behalf, noted in the audit trail with the cancellation."""
     async with pool.acquire() as conn, conn.transaction():
         registration = require_found(await repository.get(conn, registration_id, for_update=True), "registration",
                                      registration_id)
@@ -30,4 +34,6 @@ async def cancel(pool: asyncpg.Pool, registration_id: UUID, cancelled_by: Cancel
                                   previous_status=registration.status.value),
             producer=RegistrationSettings.service_name, correlation_id=str(registration_id),
         )
+        if by is not None:
+            await audit.record(conn, by, "registration.cancelled", registration_id, event_id=registration.event_id)
     return cancelled

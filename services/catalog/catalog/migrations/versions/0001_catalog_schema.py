@@ -9,9 +9,9 @@ Revises:
 Create Date: 2026-11-21
 """
 
-from treffpunkt_shared.auth import STAFF_TOKENS_V1
 from treffpunkt_shared.messaging.schema import MESSAGING_TABLES_V1, MESSAGING_TABLES_V1_DOWN
 from treffpunkt_shared.migrations import execute_script
+from treffpunkt_shared.staff_access import STAFF_TOKENS_V1
 
 revision = "0001"
 down_revision = None

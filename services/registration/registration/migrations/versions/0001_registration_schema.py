@@ -4,10 +4,10 @@ Revision ID: 0001
 Revises:
 """
 
-from treffpunkt_shared.auth import STAFF_TOKENS_V1
 from treffpunkt_shared.catalog_copy import CATALOG_COPY_TABLES_V1
 from treffpunkt_shared.messaging.schema import MESSAGING_TABLES_V1, MESSAGING_TABLES_V1_DOWN
 from treffpunkt_shared.migrations import execute_script
+from treffpunkt_shared.staff_access import STAFF_TOKENS_V1
 
 revision = "0001"
 down_revision = None

@@ -1,0 +1,45 @@
+"""Who may see and change which registrations: the registration service's staff rules, decided from its copy
+of the catalog (an event's organisers, its sessions' contact persons).
+
+- An admin, and an organiser of the event, see all of its registrations and may cancel them.
+- A contact person sees the registrations of the sessions that name them, nothing else, and cancels none.
+"""
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from treffpunkt_shared.contracts.catalog import Event
+from treffpunkt_shared.staff_access import Principal, forbidden
+
+
+@dataclass(frozen=True)
+class Visible:
+    """The registrations of an event a principal may see: all, or those of `session_ids`."""
+
+    all_sessions: bool
+    session_ids: frozenset[UUID]
+
+    def covers(self, session_id: UUID) -> bool:
+        return self.all_sessions or session_id in self.session_ids
+
+
+def manages(principal: Principal, event: Event) -> bool:
+    """Admin, or organiser of the event."""
+    return principal.is_admin or principal.organises(o.id for o in event.organisers)
+
+
+def visible_registrations(principal: Principal, event: Event, session_id: UUID | None) -> Visible:
+    """What `principal` may list of `event`'s registrations (`session_id`: the list asked for); else 403."""
+    if manages(principal, event):
+        return Visible(True, frozenset())
+    mine = frozenset(s.id for s in event.sessions if principal.is_contact_among(c.id for c in s.contact_persons))
+    if not mine:
+        raise forbidden("see this event's registrations")
+    if session_id is not None and session_id not in mine:
+        raise forbidden("see this session's registrations (you are a contact person of other sessions)")
+    return Visible(False, mine)
+
+
+def may_cancel(principal: Principal, event: Event) -> None:
+    if not manages(principal, event):
+        raise forbidden("cancel registrations of this event")
