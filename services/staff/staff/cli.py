@@ -1,0 +1,42 @@
+"""`treffpunkt-staff`: the shared commands (serve, migrate), the first admin account, and rotating the keys
+that sign access tokens."""
+
+import argparse
+from pathlib import Path
+
+from email_validator import EmailNotValidError, validate_email
+
+from treffpunkt_shared.cli import ExtraCommand, run_cli, with_connection
+from treffpunkt_shared.clock import SystemClock
+
+from .bootstrap import create_app
+from .service_layer.accounts import create_admin
+from .settings import StaffSettings
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+async def _create_admin(settings: StaffSettings, args: argparse.Namespace) -> int:
+    name = args.name or args.email.split("@", 1)[0]
+    password = await with_connection(settings, lambda conn: create_admin(conn, args.email, name, now=SystemClock().now()))
+    print(f"{args.email}\n{password}")
+    return 0
+
+
+def _email(value: str) -> str:
+    try:
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _admin_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("email", type=_email, help="the admin's email address (sign-in name)")
+    parser.add_argument("--name", help="display name (default: the address's part before the @)")
+
+
+def main() -> int:
+    return run_cli(StaffSettings, create_app, MIGRATIONS, token_commands=False, extra=(
+        ExtraCommand("create-admin", "create an admin account (or make an account admin) with a new password, "
+                     "and print the password once", _create_admin, _admin_arguments),
+    ))
