@@ -18,7 +18,7 @@ from treffpunkt_shared.runtime import create_app as create_service_app
 from treffpunkt_shared.runtime import create_runtime
 
 from .adapters import sessions
-from .entrypoints import consumers, pages
+from .entrypoints import admin_api, consumers, pages
 from .entrypoints.dependencies import timeouts
 from .settings import StaffSettings
 
@@ -58,6 +58,7 @@ def create_app(settings: StaffSettings | None = None, *, clock: Clock | None = N
 
     def configure(app: FastAPI) -> None:
         app.state.clock = clock
+        app.include_router(admin_api.router)
         app.include_router(pages.router)
         app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
 
