@@ -6,13 +6,13 @@ from datetime import timedelta
 from fastapi import FastAPI
 from opentelemetry.trace import TracerProvider
 
+from treffpunkt_shared.clock import Clock, SystemClock
 from treffpunkt_shared.contracts.delivery import DELIVERY_TOPIC
 from treffpunkt_shared.runtime import create_app as create_service_app
 from treffpunkt_shared.runtime import create_runtime
 
 from .adapters.smtp import SmtpPool
 from .adapters.templates import Templates
-from .domain.clock import Clock, SystemClock
 from .entrypoints import api, consumers
 from .entrypoints.workers import repeat
 from .service_layer.composing import Composer
