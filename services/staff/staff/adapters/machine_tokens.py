@@ -6,8 +6,8 @@ from uuid import UUID, uuid4
 
 import asyncpg
 
-from treffpunkt_shared.staff_access import hash_token, new_token
 from treffpunkt_shared.contracts.staff import MachineTokenSaved
+from treffpunkt_shared.staff_access import hash_token, new_token
 
 _COLUMNS = "id AS token_id, name, token_hash, organisation_id, can_write, created_at, revoked_at"
 
