@@ -18,7 +18,7 @@ from treffpunkt_shared.runtime import create_app as create_service_app
 from treffpunkt_shared.runtime import create_runtime
 
 from .adapters import sessions
-from .entrypoints import consumers, pages
+from .entrypoints import consumers, invitations_api, pages, password_pages, second_factor_pages
 from .entrypoints.dependencies import timeouts
 from .settings import StaffSettings
 
@@ -59,6 +59,9 @@ def create_app(settings: StaffSettings | None = None, *, clock: Clock | None = N
     def configure(app: FastAPI) -> None:
         app.state.clock = clock
         app.include_router(pages.router)
+        app.include_router(password_pages.router)
+        app.include_router(second_factor_pages.router)
+        app.include_router(invitations_api.router)
         app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
 
     return create_service_app(

@@ -26,9 +26,16 @@ def provisioning_uri(secret: str, *, account_email: str, issuer: str) -> str:
     return pyotp.TOTP(secret).provisioning_uri(name=account_email, issuer_name=issuer)
 
 
-def qr_code_data_uri(uri: str) -> str:
-    """The URI as a QR code, an SVG in a `data:` URI (the pages allow images from there, not inline markup)."""
-    return segno.make(uri, error="m").svg_data_uri(scale=5, border=4)
+QR_SCALE = 5  # px per module
+QR_BORDER = 4  # modules of quiet zone, as the standard asks
+
+
+def qr_code(uri: str) -> tuple[str, int]:
+    """The URI as a QR code: an SVG in a `data:` URI (the pages' policy allows images from there, not inline
+    markup), and its width and height in pixels."""
+    code = segno.make(uri, error="m")
+    width, _ = code.symbol_size(scale=QR_SCALE, border=QR_BORDER)
+    return code.svg_data_uri(scale=QR_SCALE, border=QR_BORDER), width
 
 
 def grouped(secret: str) -> str:
