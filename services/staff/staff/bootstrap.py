@@ -18,7 +18,7 @@ from treffpunkt_shared.runtime import create_app as create_service_app
 from treffpunkt_shared.runtime import create_runtime
 
 from .adapters import sessions
-from .entrypoints import consumers, invitations_api, pages, password_pages, second_factor_pages
+from .entrypoints import admin_api, consumers, invitations_api, pages, password_pages, second_factor_pages
 from .entrypoints.dependencies import timeouts
 from .settings import StaffSettings
 
@@ -58,6 +58,7 @@ def create_app(settings: StaffSettings | None = None, *, clock: Clock | None = N
 
     def configure(app: FastAPI) -> None:
         app.state.clock = clock
+        app.include_router(admin_api.router)
         app.include_router(pages.router)
         app.include_router(password_pages.router)
         app.include_router(second_factor_pages.router)
