@@ -5,17 +5,20 @@ link to set its password (in the account's language). Answered once the SMTP ser
 from datetime import datetime
 from uuid import UUID
 
+import asyncpg
 from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel, Field
 
+from treffpunkt_shared.clock import Clock
 from treffpunkt_shared.db import DatabasePool
 
 from ..adapters.audit import Actor
 from ..adapters.mail import MailNotSent
 from ..service_layer import password_links
+from ..settings import StaffSettings
 from .dependencies import ADMIN_REFUSALS, AdminCaller, ClockDep, Settings
 
-router = APIRouter(prefix="/api/staff", tags=["accounts"])
+router = APIRouter(prefix="/api/staff", tags=["admin"])
 
 
 class InvitationSent(BaseModel):
@@ -31,10 +34,16 @@ async def invite(account_id: UUID, caller: AdminCaller, pool: DatabasePool, sett
                  clock: ClockDep) -> InvitationSent:
     """Email the account a link to set its password, valid for `STAFF_INVITATION_VALID_HOURS` and once; a new
     invitation replaces the earlier ones."""
-    try:
-        expires_at = await password_links.invite(pool, settings, account_id, Actor.account(caller.account.id),
-                                                 now=clock.now())
-    except MailNotSent:
-        raise HTTPException(status.HTTP_502_BAD_GATEWAY, "The SMTP server did not take the invitation; nothing "
-                            "was sent. Please try again later.") from None
+    expires_at = await send_invitation(pool, settings, account_id, Actor.account(caller.account.id), clock)
     return InvitationSent(account_id=account_id, expires_at=expires_at)
+
+
+async def send_invitation(pool: asyncpg.Pool, settings: StaffSettings, account_id: UUID, actor: Actor,
+                          clock: Clock) -> datetime:
+    """The invitation of the account sent (when its link expires), or 502 if the SMTP server did not take it."""
+    try:
+        return await password_links.invite(pool, settings, account_id, actor, now=clock.now())
+    except MailNotSent:
+        raise HTTPException(status.HTTP_502_BAD_GATEWAY, f"The SMTP server did not take the invitation of account "
+                            f"{account_id}; nothing was sent. Please try again later (POST "
+                            f"/api/staff/accounts/{account_id}/invite).") from None
