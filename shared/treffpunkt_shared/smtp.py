@@ -14,7 +14,8 @@ SMTP_ENV_NAMES = frozenset({"smtp_host", "smtp_port", "smtp_username", "smtp_pas
 
 
 class SmtpSettings(BaseModel):
-    """A mixin for a service's settings (`class XSettings(ServiceSettings, SmtpSettings)`)."""
+    """A mixin for a service's settings: `class XSettings(SmtpSettings, ServiceSettings)` (this order lists the
+    common settings first)."""
 
     smtp_host: str = Field("localhost", description="SMTP server (relay) that takes the emails.")
     smtp_port: int = Field(25, ge=1, le=65535, description="Its port (25, 587 with STARTTLS, 465 with TLS; 1025 in make dev).")

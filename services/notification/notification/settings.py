@@ -14,7 +14,7 @@ from treffpunkt_shared.settings import ServiceSettings
 from treffpunkt_shared.smtp import SMTP_ENV_NAMES, SmtpSettings
 
 
-class NotificationSettings(ServiceSettings, SmtpSettings):
+class NotificationSettings(SmtpSettings, ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="NOTIFICATION_", extra="ignore", case_sensitive=False)
     service_name: ClassVar[str] = "notification"
     shared_env_names: ClassVar[frozenset[str]] = ServiceSettings.shared_env_names | SMTP_ENV_NAMES

@@ -8,7 +8,7 @@ from treffpunkt_shared.settings import ServiceSettings
 from treffpunkt_shared.smtp import SMTP_ENV_NAMES, SmtpSettings
 
 
-class StaffSettings(ServiceSettings, SmtpSettings):
+class StaffSettings(SmtpSettings, ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="STAFF_", extra="ignore", case_sensitive=False)
     service_name: ClassVar[str] = "staff"
     shared_env_names: ClassVar[frozenset[str]] = ServiceSettings.shared_env_names | SMTP_ENV_NAMES
