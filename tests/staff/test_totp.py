@@ -3,6 +3,7 @@ the password at sign-in (right, wrong, replayed), wrong codes limited, and an op
 admins use it."""
 
 import re
+from uuid import uuid4
 
 import httpx
 import pyotp
@@ -154,3 +155,23 @@ async def test_an_admin_must_enrol_first_where_the_operator_requires_it(start_st
     async with httpx.AsyncClient(base_url=staff.base_url, timeout=10) as admin:
         assert (await sign_in(admin, "admin@example.org", PASSWORD)).headers["location"].startswith("/sign-in/totp")
         assert (await code_step(admin, pyotp.TOTP(secret).at(clock.now()))).status_code == 303
+
+
+async def test_an_admin_removes_a_lost_factor(staff: RunningService, clock: MovableClock) -> None:
+    admin_id = str(await add_account(staff, "admin@example.org", PASSWORD, [Membership(role=Role.admin)]))
+    account_id = str(await add_account(staff, EMAIL, PASSWORD, name="Olga Orga"))
+    async with signed_in_client(staff, EMAIL, PASSWORD) as (client, csrf):
+        await enrol(client, csrf, clock)
+        refused = await client.delete(f"/api/staff/accounts/{account_id}/totp", headers={"X-CSRF-Token": csrf})
+        assert refused.status_code == 403  # not an admin, not even for their own
+    async with httpx.AsyncClient(base_url=staff.base_url, timeout=10) as admin:
+        assert (await sign_in(admin, "admin@example.org", PASSWORD)).status_code == 303
+        csrf = hidden_field((await admin.get("/")).text, "csrf_token")
+        removed = await admin.delete(f"/api/staff/accounts/{account_id}/totp", headers={"X-CSRF-Token": csrf})
+        assert removed.status_code == 204
+        unknown = await admin.delete(f"/api/staff/accounts/{uuid4()}/totp", headers={"X-CSRF-Token": csrf})
+        assert unknown.status_code == 404
+    async with httpx.AsyncClient(base_url=staff.base_url, timeout=10) as browser:
+        answer = await sign_in(browser, EMAIL, PASSWORD)
+        assert answer.status_code == 303 and answer.headers["location"] == "/"  # the password only, again
+    assert (admin_id, "totp_removed", account_id) in await audit(staff)

@@ -27,6 +27,7 @@ class Action(StrEnum):
     totp_enrolled = "totp_enrolled"
     totp_used = "totp_used"
     totp_failed = "totp_failed"
+    totp_removed = "totp_removed"  # by an admin, for an account that lost its authenticator
 
 
 @dataclass(frozen=True)

@@ -43,3 +43,8 @@ async def accept_step(db: asyncpg.Pool | asyncpg.Connection, account_id: UUID, s
         """UPDATE totp_factor SET last_used_step = $2, confirmed_at = coalesce(confirmed_at, $3)
            WHERE account_id = $1 AND (last_used_step IS NULL OR last_used_step < $2) RETURNING true""",
         account_id, step, now) or False
+
+
+async def remove(db: asyncpg.Pool | asyncpg.Connection, account_id: UUID) -> bool:
+    """Delete the account's factor (confirmed or being enrolled); whether there was one."""
+    return await db.fetchval("DELETE FROM totp_factor WHERE account_id = $1 RETURNING true", account_id) or False

@@ -98,15 +98,11 @@ def csrf_matches(sent: str, expected: str) -> bool:
     return bool(sent) and hmac.compare_digest(sent.encode(), expected.encode())
 
 
-async def _signed_in_to_enrol(request: Request, who: Annotated[SignedIn | None, Depends(current)]) -> SignedIn:
+async def _signed_in(request: Request, who: Annotated[SignedIn | None, Depends(current)]) -> SignedIn:
     if who is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "Please sign in: there is no live session.")
     if request.method not in SAFE_METHODS and not csrf_matches(await csrf_token_sent(request), who.session.csrf_token):
         raise HTTPException(status.HTTP_403_FORBIDDEN, f"The CSRF token ({CSRF_HEADER} header) is missing or wrong.")
-    return who
-
-
-async def _signed_in(who: Annotated[SignedIn, Depends(_signed_in_to_enrol)]) -> SignedIn:
     if who.must_enrol_totp:
         raise HTTPException(status.HTTP_403_FORBIDDEN, "Admins must set up the second factor (TOTP) first, at "
                             "/account/totp.")
@@ -125,5 +121,3 @@ SignedInCaller = Annotated[SignedIn, Depends(_signed_in)]
 # ... and an admin (403).
 AdminCaller = Annotated[SignedIn, Depends(_admin)]
 MaybeSignedIn = Annotated[SignedIn | None, Depends(current)]
-# Signed in, with the CSRF token on a change, TOTP or not: for setting up the second factor.
-EnrollingCaller = Annotated[SignedIn, Depends(_signed_in_to_enrol)]

@@ -7,9 +7,10 @@ from uuid import UUID
 
 import asyncpg
 
+from treffpunkt_shared.errors import NotFound
 from treffpunkt_shared.rate_limits import Limit, count, used_up
 
-from ..adapters import audit, totp_factors
+from ..adapters import accounts, audit, totp_factors
 from ..adapters.audit import Action, Actor
 from ..domain import totp
 from ..domain.model import Account
@@ -56,3 +57,13 @@ async def check_code(pool: asyncpg.Pool, settings: StaffSettings, account_id: UU
         raise WrongCode
     assert factor is not None
     await audit.record(pool, actor, Action.totp_used if factor.confirmed else Action.totp_enrolled, account_id, now=now)
+
+
+async def remove(pool: asyncpg.Pool, account_id: UUID, actor: Actor, *, now: datetime) -> None:
+    """Take the account's factor away (its phone is lost): the next sign-in asks for the password only, and the
+    account may set a new factor up. Audited when there was one; NotFound for no such account."""
+    if await accounts.get(pool, account_id) is None:
+        raise NotFound("account", account_id)
+    async with pool.acquire() as conn, conn.transaction():
+        if await totp_factors.remove(conn, account_id):
+            await audit.record(conn, actor, Action.totp_removed, account_id, now=now)
