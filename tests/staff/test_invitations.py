@@ -114,6 +114,10 @@ async def test_a_new_invitation_replaces_the_earlier_and_a_bad_password_is_refus
             assert answer.status_code == 200, answer.text
         unknown = await client.post(f"/api/staff/accounts/{uuid4()}/invite", headers={"X-CSRF-Token": csrf})
         assert unknown.status_code == 404
+        inactive = await add_account(staff, "weg@example.org", None)
+        await staff.fetch("UPDATE staff_account SET active = false WHERE id = $1", inactive)
+        refused = await client.post(f"/api/staff/accounts/{inactive}/invite", headers={"X-CSRF-Token": csrf})
+        assert refused.status_code == 409 and "deactivated" in refused.json()["detail"]
     first, second = await mailbox.wait_for(2)
     async with httpx.AsyncClient(timeout=10) as browser:
         assert (await browser.get(link_in(first.text, "/invitation"))).status_code == 410

@@ -28,6 +28,7 @@ class InvitationSent(BaseModel):
 
 @router.post("/accounts/{account_id}/invite", response_model=InvitationSent, responses=ADMIN_REFUSALS | {
     404: {"description": "There is no account with this id."},
+    409: {"description": "The account is deactivated."},
     502: {"description": "The SMTP server did not take the invitation; nothing was sent. Try again later."},
 })
 async def invite(account_id: UUID, caller: AdminCaller, pool: DatabasePool, settings: Settings,

@@ -11,7 +11,7 @@ from uuid import UUID
 
 import asyncpg
 
-from treffpunkt_shared.errors import NotFound
+from treffpunkt_shared.errors import Conflict, NotFound
 from treffpunkt_shared.local_time import BERLIN
 from treffpunkt_shared.rate_limits import Limit, count
 
@@ -41,11 +41,13 @@ def _email(account: Account, settings: StaffSettings, purpose: Purpose, token: s
 async def invite(pool: asyncpg.Pool, settings: StaffSettings, account_id: UUID, actor: Actor, *,
                  now: datetime) -> datetime:
     """Email the account a link to set its password (replacing an earlier invitation's); when the link expires.
-    NotFound for no such account, MailNotSent if the SMTP server does not take the email (then nothing is
+    NotFound for no such account, Conflict for a deactivated one, MailNotSent if the SMTP server does not take the email (then nothing is
     recorded and the admin may try again)."""
     account = await accounts.get(pool, account_id)
     if account is None:
         raise NotFound("account", account_id)
+    if not account.active:
+        raise Conflict("The account is deactivated: activate it before inviting it (its link would not work).")
     async with pool.acquire() as conn, conn.transaction():
         link = await one_time_links.issue(conn, account.id, Purpose.invitation, now=now,
                                           valid_for=timedelta(hours=settings.invitation_valid_hours))
