@@ -86,3 +86,22 @@ async def signed_in_client(staff: RunningService, email: str, password: str
         home = await client.get("/")
         assert home.status_code == 200
         yield client, hidden_field(home.text, "csrf_token")
+
+
+@pytest.fixture
+def start_staff_with_mail(mailbox, start_staff) -> Callable[..., Awaitable[RunningService]]:
+    """The staff service sending to the test's mailbox (a real SMTP server); `mailbox` first, so that it stops
+    after the service."""
+    async def start(**overrides) -> RunningService:
+        return await start_staff(**{"smtp_host": mailbox.host, "smtp_port": mailbox.smtp_port,
+                                    "sender_name": "Treffpunkt Beispielstadt",
+                                    "sender_address": "treffpunkt@beispielstadt.example.de"} | overrides)
+
+    return start
+
+
+def link_in(text: str, path: str) -> str:
+    """The link to `path` in an email's text, as the recipient clicks it."""
+    found = re.search(rf"(http://\S+{re.escape(path)}\?token=\S+)", text)
+    assert found, f"no link to {path} in:\n{text}"
+    return found.group(1)

@@ -18,7 +18,16 @@ from treffpunkt_shared.runtime import create_app as create_service_app
 from treffpunkt_shared.runtime import create_runtime
 
 from .adapters import sessions
-from .entrypoints import admin_api, consumers, pages, tokens
+from .entrypoints import (
+    admin_api,
+    consumers,
+    invitations_api,
+    pages,
+    password_pages,
+    second_factor_api,
+    second_factor_pages,
+    tokens,
+)
 from .entrypoints.dependencies import timeouts
 from .service_layer.access_tokens import rotate_when_due
 from .settings import StaffSettings
@@ -80,6 +89,10 @@ def create_app(settings: StaffSettings | None = None, *, clock: Clock | None = N
         app.include_router(admin_api.router)
         app.include_router(tokens.router)
         app.include_router(pages.router)
+        app.include_router(password_pages.router)
+        app.include_router(second_factor_pages.router)
+        app.include_router(invitations_api.router)
+        app.include_router(second_factor_api.router)
         app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
 
     return create_service_app(

@@ -5,11 +5,13 @@ from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from treffpunkt_shared.settings import ServiceSettings
+from treffpunkt_shared.smtp import SMTP_ENV_NAMES, SmtpSettings
 
 
-class StaffSettings(ServiceSettings):
+class StaffSettings(SmtpSettings, ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="STAFF_", extra="ignore", case_sensitive=False)
     service_name: ClassVar[str] = "staff"
+    shared_env_names: ClassVar[frozenset[str]] = ServiceSettings.shared_env_names | SMTP_ENV_NAMES
 
     http_port: int = Field(8003, description="Port of the HTTP server.")
     issuer: str = Field(
@@ -41,6 +43,28 @@ class StaffSettings(ServiceSettings):
     sign_in_failures_per_client: int = Field(
         20, ge=1, description="Failed sign-ins per window from one client address (the proxies' `X-Forwarded-For` "
         "counts only behind `http_trusted_proxies`), whichever accounts they try."
+    )
+    invitation_valid_hours: int = Field(
+        72, ge=1, description="How long the link in an invitation email (to set the first password) is valid."
+    )
+    password_reset_valid_minutes: int = Field(
+        60, ge=1, description="How long the link in a password reset email is valid."
+    )
+    password_resets_per_address: int = Field(
+        3, ge=1, description="Password reset emails per `sign_in_window_seconds` for one address; more requests "
+        "get the same answer but no email."
+    )
+    password_resets_per_client: int = Field(
+        10, ge=1, description="Password reset requests per `sign_in_window_seconds` from one client address; "
+        "beyond it they are refused (429)."
+    )
+    totp_failures_per_account: int = Field(
+        5, ge=1, description="Wrong TOTP codes per `sign_in_window_seconds` for one account; beyond it its codes "
+        "are refused until the window is over."
+    )
+    require_totp_for_admins: bool = Field(
+        False, description="An admin must use a TOTP second factor: one without it is sent to set it up after "
+        "signing in and can do nothing else until it is set up."
     )
 
     @property

@@ -21,6 +21,13 @@ class Action(StrEnum):
     token_created = "token_created"
     token_revoked = "token_revoked"
     keys_rotated = "keys_rotated"
+    invitation_sent = "invitation_sent"
+    password_set = "password_set"  # through an invitation's link
+    password_reset = "password_reset"  # through a password reset's link
+    totp_enrolled = "totp_enrolled"
+    totp_used = "totp_used"
+    totp_failed = "totp_failed"
+    totp_removed = "totp_removed"  # by an admin, for an account that lost its authenticator
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,8 @@ class CreateAccount(BaseModel):
     display_name: DisplayName
     language: LanguageField = "de"
     memberships: Memberships = Field(default_factory=list)
+    invite: bool = Field(False, description="true: email the new account an invitation with a one-time link to "
+                         "set its password (as `POST /api/staff/accounts/{id}/invite` does).")
 
 
 class UpdateAccount(BaseModel):

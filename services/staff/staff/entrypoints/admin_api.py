@@ -16,7 +16,8 @@ from ..adapters.audit import Actor
 from ..domain.commands import CreateAccount, CreateMachineToken, UpdateAccount
 from ..domain.model import Account
 from ..service_layer import admin
-from .dependencies import ADMIN_REFUSALS, SIGNED_IN_REFUSALS, AdminCaller, ClockDep, SignedInCaller
+from . import invitations_api
+from .dependencies import ADMIN_REFUSALS, SIGNED_IN_REFUSALS, AdminCaller, ClockDep, Settings, SignedInCaller
 
 router = APIRouter(prefix="/api/staff", tags=["admin"], responses=ADMIN_REFUSALS)
 _UNKNOWN_ACCOUNT = {404: {"description": "No account with that id."}}
@@ -69,9 +70,16 @@ async def list_accounts(pool: DatabasePool, _: AdminCaller) -> list[AccountView]
 
 
 @router.post("/accounts", response_model=AccountView, status_code=201, summary="Create an account",
-             responses={409: {"description": "There is an account with this email address already."}})
-async def create_account(command: CreateAccount, pool: DatabasePool, caller: AdminCaller, clock: ClockDep) -> AccountView:
-    return _view(await admin.create_account(pool, command, actor=Actor.account(caller.account.id), now=clock.now()))
+             responses={409: {"description": "There is an account with this email address already."},
+                        502: {"description": "With `invite`: the account was created, but the SMTP server did not "
+                              "take the invitation; send it again with `POST /api/staff/accounts/{id}/invite`."}})
+async def create_account(command: CreateAccount, pool: DatabasePool, caller: AdminCaller, settings: Settings,
+                         clock: ClockDep) -> AccountView:
+    actor = Actor.account(caller.account.id)
+    account = await admin.create_account(pool, command, actor=actor, now=clock.now())
+    if command.invite:
+        await invitations_api.send_invitation(pool, settings, account.id, actor, clock)
+    return _view(account)
 
 
 @router.get("/accounts/{account_id}", response_model=AccountView, summary="One account", responses=_UNKNOWN_ACCOUNT)

@@ -22,9 +22,12 @@ from treffpunkt_shared.db import DatabasePool
 from ..adapters import accounts, sessions
 from ..adapters.sessions import Session, Timeouts
 from ..domain.model import Account
+from ..service_layer import second_factor
 from ..settings import StaffSettings
 
 SESSION_COOKIE = "treffpunkt_staff"
+# A sign-in whose password was right and whose TOTP code is still to come (see `second_factor_pages`).
+PENDING_SIGN_IN_COOKIE = "treffpunkt_staff_pending"
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -32,10 +35,12 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # For a router's `responses`: what the signed-in checks answer, in the OpenAPI document.
 SIGNED_IN_REFUSALS: dict[int | str, dict] = {
     401: {"description": "Not signed in (no session cookie, or an ended or expired session)."},
-    403: {"description": f"The CSRF token (`{CSRF_HEADER}` header) is missing or wrong."},
+    403: {"description": f"The CSRF token (`{CSRF_HEADER}` header) is missing or wrong, or an admin has yet to set "
+                         "up the second factor that the operator requires."},
 }
 ADMIN_REFUSALS: dict[int | str, dict] = SIGNED_IN_REFUSALS | {
-    403: {"description": f"Not an admin, or the CSRF token (`{CSRF_HEADER}` header) is missing or wrong."},
+    403: {"description": f"Not an admin, or the CSRF token (`{CSRF_HEADER}` header) is missing or wrong, or the "
+                         "admin has yet to set up the second factor that the operator requires."},
 }
 
 
@@ -44,6 +49,8 @@ class SignedIn:
     account: Account
     session: Session
     token: str  # the cookie's
+    # An admin without the TOTP factor that `require_totp_for_admins` demands: may only set it up (or sign out).
+    must_enrol_totp: bool = False
 
 
 async def _settings(request: Request) -> StaffSettings:
@@ -72,7 +79,9 @@ async def current(request: Request, pool: DatabasePool, settings: Settings, cloc
     if session is None:
         return None
     account = await accounts.get(pool, session.account_id)
-    return SignedIn(account, session, token) if account is not None else None
+    if account is None:
+        return None
+    return SignedIn(account, session, token, await second_factor.requires_enrolment(pool, settings, account))
 
 
 async def csrf_token_sent(request: Request) -> str:
@@ -94,6 +103,9 @@ async def _signed_in(request: Request, who: Annotated[SignedIn | None, Depends(c
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "Please sign in: there is no live session.")
     if request.method not in SAFE_METHODS and not csrf_matches(await csrf_token_sent(request), who.session.csrf_token):
         raise HTTPException(status.HTTP_403_FORBIDDEN, f"The CSRF token ({CSRF_HEADER} header) is missing or wrong.")
+    if who.must_enrol_totp:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "Admins must set up the second factor (TOTP) first, at "
+                            "/account/totp.")
     return who
 
 
@@ -103,7 +115,8 @@ async def _admin(who: Annotated[SignedIn, Depends(_signed_in)]) -> SignedIn:
     return who
 
 
-# An API route's caller: signed in (401), and with the session's CSRF token on a change (403).
+# An API route's caller: signed in (401), and with the session's CSRF token on a change (403), and not an
+# admin who must set up the second factor first (403).
 SignedInCaller = Annotated[SignedIn, Depends(_signed_in)]
 # ... and an admin (403).
 AdminCaller = Annotated[SignedIn, Depends(_admin)]

@@ -16,11 +16,12 @@ from fastapi.templating import Jinja2Templates
 from treffpunkt_shared.db import DatabasePool
 from treffpunkt_shared.languages import supported
 
+from ..adapters import pending_sign_ins, totp_factors
 from ..domain.model import Account
 from ..service_layer.sign_in import SignInRefused, TooManyAttempts, check_password, sign_out, start_session
 from ..settings import StaffSettings
 from ..texts import texts
-from .dependencies import SESSION_COOKIE, ClockDep, MaybeSignedIn, Settings, csrf_matches, csrf_token_sent
+from .dependencies import PENDING_SIGN_IN_COOKIE, SESSION_COOKIE, ClockDep, MaybeSignedIn, Settings, csrf_matches, csrf_token_sent
 
 # The sign-in form's double-submit CSRF token: no session exists yet to bind it to.
 SIGN_IN_COOKIE = "treffpunkt_staff_sign_in"
@@ -30,7 +31,7 @@ templates = Jinja2Templates(directory=Path(__file__).parent.parent / "templates"
 router = APIRouter(include_in_schema=False)
 
 
-def _render(request: Request, template: str, lang: str, status_code: int = 200, **context) -> HTMLResponse:
+def render(request: Request, template: str, lang: str, status_code: int = 200, **context) -> HTMLResponse:
     other = "en" if lang == "de" else "de"
     page = {"lang": lang, "t": texts(lang), "other_lang": other, "other_language_url": f"{request.url.path}?lang={other}"}
     return templates.TemplateResponse(request, template, page | context, status_code=status_code)
@@ -40,7 +41,7 @@ def _sign_in_form(request: Request, settings: StaffSettings, lang: str, status_c
                   error: str | None = None, notice: str | None = None, headers: dict[str, str] | None = None
                   ) -> HTMLResponse:
     token = request.cookies.get(SIGN_IN_COOKIE) or secrets.token_urlsafe(32)
-    response = _render(request, "sign_in.html", lang, status_code, csrf_token=token, email=email, error=error,
+    response = render(request, "sign_in.html", lang, status_code, csrf_token=token, email=email, error=error,
                        notice=notice)
     response.set_cookie(SIGN_IN_COOKIE, token, path="/sign-in", httponly=True, samesite="strict",
                         secure=settings.secure_cookies)
@@ -81,8 +82,21 @@ async def sign_in(request: Request, pool: DatabasePool, settings: Settings, cloc
 
 async def password_accepted(request: Request, pool: DatabasePool, settings: StaffSettings, clock: ClockDep,
                             account: Account, lang: str) -> Response:
-    """The password was right. The place of a second factor (TOTP): ask for it here, before the session
-    starts; without one the account is signed in now."""
+    """The password was right. An account with a second factor is asked for its code next (the session starts
+    when the code is right, see `second_factor_pages`; the sign-in form's CSRF cookie guards that form too);
+    without one the account is signed in now."""
+    if await totp_factors.confirmed(pool, account.id):
+        pending = await pending_sign_ins.start(pool, account.id, now=clock.now())
+        response = RedirectResponse(f"/sign-in/totp?lang={lang}", status_code=303)
+        response.set_cookie(PENDING_SIGN_IN_COOKIE, pending, max_age=int(pending_sign_ins.LIFETIME.total_seconds()),
+                            path="/sign-in/totp", httponly=True, samesite="strict", secure=settings.secure_cookies)
+        return response
+    return await signed_in(pool, settings, clock, account, lang)
+
+
+async def signed_in(pool: DatabasePool, settings: StaffSettings, clock: ClockDep, account: Account,
+                    lang: str) -> Response:
+    """Sign the account in: its session starts, and the browser goes to the landing page."""
     token, _ = await start_session(pool, account.id, now=clock.now())
     response = RedirectResponse("/" if lang == account.language else f"/?lang={lang}", status_code=303)
     set_session_cookie(response, token, settings)
@@ -102,7 +116,7 @@ async def sign_out_form(request: Request, pool: DatabasePool, clock: ClockDep, w
                         lang: Annotated[str, Form()] = "de") -> Response:
     if who is not None and not csrf_matches(await csrf_token_sent(request), who.session.csrf_token):
         t = texts(supported(lang))
-        return _render(request, "message.html", supported(lang), 403, heading=t["error_title_sign_out"],
+        return render(request, "message.html", supported(lang), 403, heading=t["error_title_sign_out"],
                        message=t["form_expired_sign_out"])
     if who is not None:
         await sign_out(pool, who.token, now=clock.now())
@@ -116,8 +130,10 @@ async def home(request: Request, who: MaybeSignedIn, lang: str | None = None) ->
     if who is None:
         return RedirectResponse("/sign-in" + (f"?lang={supported(lang)}" if lang else ""), status_code=303)
     lang = supported(lang or who.account.language)
+    if who.must_enrol_totp:
+        return RedirectResponse(f"/account/totp?lang={lang}", status_code=303)
     t = texts(lang)
     memberships = [t[f"role_{m.role.value}"].format(id=m.organisation_id or m.contact_person_id)
                    for m in who.account.memberships]
-    return _render(request, "home.html", lang, account=who.account, memberships=memberships,
+    return render(request, "home.html", lang, account=who.account, memberships=memberships,
                    csrf_token=who.session.csrf_token)
