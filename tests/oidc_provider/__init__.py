@@ -179,12 +179,26 @@ class OpenIDProvider:
                 await self._process.wait()
 
 
-async def log_in(browser: httpx.AsyncClient, start_url: str, login: str) -> httpx.Response:
-    """What a person does in the browser: open `start_url` (the relying party's sign-in link), which leads to the
-    provider's login form; fill in `login` and its password from users.json and submit; then follow the
-    redirects back to the relying party. Returns the last answer; `.history` holds the redirects."""
-    form_page = await browser.get(start_url, follow_redirects=True)
-    assert form_page.status_code == 200, form_page.text
-    action = str(form_page.url).rstrip("/") + "/login"
-    return await browser.post(action, data={"login": login, "password": USERS[login]["password"]},
-                              follow_redirects=True)
+async def log_in(browser: httpx.AsyncClient, start_url: str, login: str, *, stop_at: str | None = None,
+                 password: str | None = None) -> httpx.Response:
+    """What a person does in the browser: open `start_url` (a relying party's sign-in link, or an authorization
+    URL), which leads to the provider's login form; fill in `login` and its password (from users.json) and
+    submit; then follow the redirects back. Returns the last answer, or with `stop_at` the redirect to an
+    address starting with it (a relying party that is not running: the test reads the code from it)."""
+    form_page = await _follow(browser, await browser.get(start_url), stop_at)
+    assert form_page.status_code == 200 and "/interaction/" in str(form_page.url), form_page.text
+    answer = await browser.post(str(form_page.url).rstrip("/") + "/login",
+                                data={"login": login, "password": password or USERS[login]["password"]})
+    return await _follow(browser, answer, stop_at)
+
+
+async def _follow(browser: httpx.AsyncClient, answer: httpx.Response, stop_at: str | None) -> httpx.Response:
+    history = []
+    while answer.is_redirect:
+        location = urljoin(str(answer.url), answer.headers["location"])
+        if stop_at is not None and location.startswith(stop_at):
+            break
+        history.append(answer)
+        answer = await browser.get(location)
+    answer.history = history + answer.history
+    return answer
