@@ -1,7 +1,14 @@
 """Wires the staff service: accounts and sign-in, the admin API, access tokens for the other services
 and their keys, the pages."""
 
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import asyncpg
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 from opentelemetry.trace import TracerProvider
 
 from treffpunkt_shared.clock import Clock, SystemClock
@@ -10,8 +17,29 @@ from treffpunkt_shared.rate_limits import purge_expired
 from treffpunkt_shared.runtime import create_app as create_service_app
 from treffpunkt_shared.runtime import create_runtime
 
-from .entrypoints import consumers
+from .adapters import sessions
+from .entrypoints import consumers, pages
+from .entrypoints.dependencies import timeouts
 from .settings import StaffSettings
+
+log = logging.getLogger(__name__)
+
+PURGE_SESSIONS_EVERY_SECONDS = 300.0
+
+
+def _purge_sessions(pool: Callable[[], asyncpg.Pool], settings: StaffSettings, clock: Clock) -> Callable[[], Awaitable[None]]:
+    """Background work: delete the rows of sessions that have ended by their timeouts (a session that is
+    never used again would stay otherwise; one that is used is checked at each request)."""
+
+    async def run() -> None:
+        while True:
+            await asyncio.sleep(PURGE_SESSIONS_EVERY_SECONDS)
+            try:
+                await sessions.purge_expired(pool(), timeouts(settings), now=clock.now())
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+                log.warning("could not delete expired sessions (%s); trying again later", type(exc).__name__)
+
+    return run
 
 
 def create_app(settings: StaffSettings | None = None, *, clock: Clock | None = None,
@@ -26,9 +54,12 @@ def create_app(settings: StaffSettings | None = None, *, clock: Clock | None = N
         STAFF_TOKEN_TOPIC, "Each machine token's state (created, revoked) with its SHA-256 hash, never the token, "
         "keyed by token id; compacted.")
     runtime.run_in_background(purge_expired(lambda: runtime.pool, settings.sign_in_window_seconds))
+    runtime.run_in_background(_purge_sessions(lambda: runtime.pool, settings, clock))
 
     def configure(app: FastAPI) -> None:
         app.state.clock = clock
+        app.include_router(pages.router)
+        app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
 
     return create_service_app(
         runtime,
