@@ -69,13 +69,15 @@ class TokenProxy:
         self.upstream = upstream
         self.rewrite: TokenRewrite | None = None
         self.token_requests = 0
-        self._client = httpx.AsyncClient(timeout=10)
+        # A bare transport, not a client: a client's cookie jar would carry one browser's provider session
+        # over to the next.
+        self._transport = httpx.AsyncHTTPTransport()
 
     async def __call__(self, scope: dict[str, Any], receive: Callable, send: Callable) -> None:
         if scope["type"] == "lifespan":
             while (await receive())["type"] != "lifespan.shutdown":
                 await send({"type": "lifespan.startup.complete"})
-            await self._client.aclose()
+            await self._transport.aclose()
             await send({"type": "lifespan.shutdown.complete"})
             return
         body = b""
@@ -87,9 +89,10 @@ class TokenProxy:
         path = scope["raw_path"].decode() + (f"?{scope['query_string'].decode()}" if scope["query_string"] else "")
         # The Host header stays the proxy's: the provider builds its redirects from it.
         headers = [(k.decode(), v.decode()) for k, v in scope["headers"]]
+        request = httpx.Request(scope["method"], urljoin(self.upstream, path), headers=headers, content=body)
         try:
-            answer = await self._client.request(scope["method"], urljoin(self.upstream, path), headers=headers,
-                                                content=body)
+            answer = await self._transport.handle_async_request(request)
+            await answer.aread()
         except httpx.TransportError:  # the provider is not up (yet): what a gateway answers
             await send({"type": "http.response.start", "status": 502, "headers": [(b"content-length", b"0")]})
             await send({"type": "http.response.body", "body": b""})
@@ -189,7 +192,9 @@ async def log_in(browser: httpx.AsyncClient, start_url: str, login: str, *, stop
     assert form_page.status_code == 200 and "/interaction/" in str(form_page.url), form_page.text
     answer = await browser.post(str(form_page.url).rstrip("/") + "/login",
                                 data={"login": login, "password": password or USERS[login]["password"]})
-    return await _follow(browser, answer, stop_at)
+    last = await _follow(browser, answer, stop_at)
+    last.history = [*form_page.history, form_page, *last.history]
+    return last
 
 
 async def _follow(browser: httpx.AsyncClient, answer: httpx.Response, stop_at: str | None) -> httpx.Response:

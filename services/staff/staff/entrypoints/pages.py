@@ -30,7 +30,7 @@ templates = Jinja2Templates(directory=Path(__file__).parent.parent / "templates"
 router = APIRouter(include_in_schema=False)
 
 
-def _render(request: Request, template: str, lang: str, status_code: int = 200, **context) -> HTMLResponse:
+def render(request: Request, template: str, lang: str, status_code: int = 200, **context) -> HTMLResponse:
     other = "en" if lang == "de" else "de"
     page = {"lang": lang, "t": texts(lang), "other_lang": other, "other_language_url": f"{request.url.path}?lang={other}"}
     return templates.TemplateResponse(request, template, page | context, status_code=status_code)
@@ -40,8 +40,8 @@ def _sign_in_form(request: Request, settings: StaffSettings, lang: str, status_c
                   error: str | None = None, notice: str | None = None, headers: dict[str, str] | None = None
                   ) -> HTMLResponse:
     token = request.cookies.get(SIGN_IN_COOKIE) or secrets.token_urlsafe(32)
-    response = _render(request, "sign_in.html", lang, status_code, csrf_token=token, email=email, error=error,
-                       notice=notice)
+    response = render(request, "sign_in.html", lang, status_code, csrf_token=token, email=email, error=error,
+                      notice=notice, oidc_provider_name=settings.oidc_provider_name if settings.oidc_enabled else None)
     response.set_cookie(SIGN_IN_COOKIE, token, path="/sign-in", httponly=True, samesite="strict",
                         secure=settings.secure_cookies)
     response.headers.update(headers or {})
@@ -102,7 +102,7 @@ async def sign_out_form(request: Request, pool: DatabasePool, clock: ClockDep, w
                         lang: Annotated[str, Form()] = "de") -> Response:
     if who is not None and not csrf_matches(await csrf_token_sent(request), who.session.csrf_token):
         t = texts(supported(lang))
-        return _render(request, "message.html", supported(lang), 403, heading=t["error_title_sign_out"],
+        return render(request, "message.html", supported(lang), 403, heading=t["error_title_sign_out"],
                        message=t["form_expired_sign_out"])
     if who is not None:
         await sign_out(pool, who.token, now=clock.now())
@@ -119,5 +119,5 @@ async def home(request: Request, who: MaybeSignedIn, lang: str | None = None) ->
     t = texts(lang)
     memberships = [t[f"role_{m.role.value}"].format(id=m.organisation_id or m.contact_person_id)
                    for m in who.account.memberships]
-    return _render(request, "home.html", lang, account=who.account, memberships=memberships,
+    return render(request, "home.html", lang, account=who.account, memberships=memberships,
                    csrf_token=who.session.csrf_token)

@@ -11,6 +11,7 @@ Every refusal leaves an audit entry "sign_in_failed" with detail "oidc: <reason>
 
 import logging
 import secrets
+import warnings
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -18,8 +19,6 @@ from uuid import UUID
 
 import asyncpg
 import httpx
-from authlib.integrations.base_client import OAuthError
-from authlib.integrations.starlette_client import OAuth, StarletteOAuth2App
 from joserfc.errors import BadSignatureError, ClaimError, ExpiredTokenError, JoseError, MissingClaimError
 
 from ..adapters import accounts, audit, oidc_sign_ins
@@ -29,6 +28,14 @@ from ..domain.model import Account, normalise_email
 from ..domain.oidc_identity import Identity, Refused, check_account, identity, mapped_memberships
 from ..metrics import OIDC_SIGN_INS
 from ..settings import StaffSettings
+
+with warnings.catch_warnings():
+    # Authlib 1.9 would rather have httpx2 and warns when it finds httpx, the project's one HTTP client.
+    from authlib.deprecate import AuthlibDeprecationWarning
+
+    warnings.simplefilter("ignore", AuthlibDeprecationWarning)
+    from authlib.integrations.base_client import OAuthError
+    from authlib.integrations.starlette_client import OAuth, StarletteOAuth2App
 
 log = logging.getLogger(__name__)
 
