@@ -18,7 +18,7 @@ from treffpunkt_shared.runtime import create_app as create_service_app
 from treffpunkt_shared.runtime import create_runtime
 
 from .adapters import sessions
-from .entrypoints import consumers, oidc, pages
+from .entrypoints import admin_api, consumers, oidc, pages
 from .entrypoints.dependencies import timeouts
 from .service_layer.oidc_sign_in import create_client as create_oidc_client
 from .settings import StaffSettings
@@ -61,6 +61,7 @@ def create_app(settings: StaffSettings | None = None, *, clock: Clock | None = N
         app.state.clock = clock
         # Authlib's client for the identity provider: discovery and its keys are fetched when first needed.
         app.state.oidc_client = create_oidc_client(settings) if settings.oidc_enabled else None
+        app.include_router(admin_api.router)
         app.include_router(pages.router)
         app.include_router(oidc.router)
         app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
