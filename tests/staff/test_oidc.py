@@ -138,6 +138,8 @@ async def test_signing_in_through_the_provider_starts_a_session_that_works_for_p
     assert claims["sub"] == str(account) and claims["aud"] == "registration"
     assert claims["memberships"] == [{"role": "organiser", "organisation_id": str(ORGANISATION)}]
     assert (str(account), "signed_in", str(account), "oidc") in await audit(staff)
+    own_trail = await browser.get(f"{staff.settings.base_url}/api/staff/audit", params={"account_id": str(account)})
+    assert {"action": "signed_in", "detail": "oidc"}.items() <= own_trail.json()[0].items()
     assert not await staff.fetch("SELECT 1 FROM oidc_sign_in")  # the state is used up
     english = await log_in(browser, start_url(staff, "en"), "erika")
     assert str(english.url) == f"{staff.settings.base_url}/?lang=en" and 'lang="en"' in english.text

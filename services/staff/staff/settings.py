@@ -82,7 +82,7 @@ class StaffSettings(ServiceSettings):
     )
     oidc_groups_claim: str | None = Field(
         None, description="OpenID Connect: the claim that lists the person's groups (e.g. `groups`). Set together "
-        "with `oidc_group_roles`: then the provider decides the memberships (see the staff README)."
+        "with `STAFF_OIDC_GROUP_ROLES`: then the provider decides the memberships (see the staff README)."
     )
     oidc_group_roles: dict[str, GroupMemberships] = Field(
         default_factory=dict, description="OpenID Connect: JSON object from a group (as the groups claim names "
