@@ -18,14 +18,16 @@ from treffpunkt_shared.runtime import create_app as create_service_app
 from treffpunkt_shared.runtime import create_runtime
 
 from .adapters import sessions
-from .entrypoints import admin_api, consumers, oidc, pages
+from .entrypoints import admin_api, consumers, oidc, pages, tokens
 from .entrypoints.dependencies import timeouts
+from .service_layer.access_tokens import rotate_when_due
 from .service_layer.oidc_sign_in import create_client as create_oidc_client
 from .settings import StaffSettings
 
 log = logging.getLogger(__name__)
 
 PURGE_SESSIONS_EVERY_SECONDS = 300.0
+KEY_CHECK_EVERY_SECONDS = 3600.0
 
 
 def _purge_sessions(pool: Callable[[], asyncpg.Pool], settings: StaffSettings, clock: Clock) -> Callable[[], Awaitable[None]]:
@@ -43,6 +45,22 @@ def _purge_sessions(pool: Callable[[], asyncpg.Pool], settings: StaffSettings, c
     return run
 
 
+def _rotate_keys_when_due(pool: Callable[[], asyncpg.Pool], settings: StaffSettings,
+                          clock: Clock) -> Callable[[], Awaitable[None]]:
+    """Background work: a signing key from the start (so the JWKS is never empty), and a new one once the
+    current key is `signing_key_rotation_days` old, checked hourly (and at each token issued)."""
+
+    async def run() -> None:
+        while True:
+            try:
+                await rotate_when_due(pool(), settings, now=clock.now())
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+                log.warning("could not check the signing key's age (%s); trying again later", type(exc).__name__)
+            await asyncio.sleep(KEY_CHECK_EVERY_SECONDS)
+
+    return run
+
+
 def create_app(settings: StaffSettings | None = None, *, clock: Clock | None = None,
                tracer_provider: TracerProvider | None = None) -> FastAPI:
     """`clock`: the time sessions, tokens and keys follow; tests pass one they move.
@@ -56,12 +74,14 @@ def create_app(settings: StaffSettings | None = None, *, clock: Clock | None = N
         "keyed by token id; compacted.")
     runtime.run_in_background(purge_expired(lambda: runtime.pool, settings.sign_in_window_seconds))
     runtime.run_in_background(_purge_sessions(lambda: runtime.pool, settings, clock))
+    runtime.run_in_background(_rotate_keys_when_due(lambda: runtime.pool, settings, clock))
 
     def configure(app: FastAPI) -> None:
         app.state.clock = clock
         # Authlib's client for the identity provider: discovery and its keys are fetched when first needed.
         app.state.oidc_client = create_oidc_client(settings) if settings.oidc_enabled else None
         app.include_router(admin_api.router)
+        app.include_router(tokens.router)
         app.include_router(pages.router)
         app.include_router(oidc.router)
         app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")

@@ -2,6 +2,7 @@
 that sign access tokens."""
 
 import argparse
+import sys
 from pathlib import Path
 
 from email_validator import EmailNotValidError, validate_email
@@ -9,7 +10,9 @@ from email_validator import EmailNotValidError, validate_email
 from treffpunkt_shared.cli import ExtraCommand, run_cli, with_connection
 from treffpunkt_shared.clock import SystemClock
 
+from .adapters.audit import COMMAND_LINE
 from .bootstrap import create_app
+from .service_layer.access_tokens import kept_for, rotate
 from .service_layer.accounts import create_admin
 from .settings import StaffSettings
 
@@ -35,8 +38,17 @@ def _admin_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--name", help="display name (default: the address's part before the @)")
 
 
+async def _rotate_keys(settings: StaffSettings, args: argparse.Namespace) -> int:
+    key = await with_connection(settings, lambda conn: rotate(conn, settings, actor=COMMAND_LINE, now=SystemClock().now()))
+    print(f"signing with key {key.kid} now; the previous key stays published for "
+          f"{kept_for(settings).total_seconds():.0f} seconds", file=sys.stderr)
+    return 0
+
+
 def main() -> int:
     return run_cli(StaffSettings, create_app, MIGRATIONS, token_commands=False, extra=(
         ExtraCommand("create-admin", "create an admin account (or make an account admin) with a new password, "
                      "and print the password once", _create_admin, _admin_arguments),
+        ExtraCommand("rotate-keys", "sign access tokens with a new key from now on (the previous one stays published "
+                     "while its tokens may be valid)", _rotate_keys),
     ))
