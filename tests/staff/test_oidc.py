@@ -5,17 +5,17 @@ needs a forged one (by the proxy in front of the provider's token endpoint) or f
 (a clock behind: ID tokens that arrive expired); the staff service has no switch for any of it."""
 
 import base64
+import hashlib
 import json
+import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 from uuid import UUID
 
 import httpx
 import pytest
-from authlib.common.security import generate_token
-from authlib.integrations.httpx_client import AsyncOAuth2Client
 from pydantic import ValidationError
 
 from staff.adapters.audit import hashed_email
@@ -179,14 +179,19 @@ async def test_an_id_token_for_another_client_is_refused(staff: RunningService, 
     nonce = parse_qs(urlsplit(started.headers["location"]).query)["nonce"][0]
     # The same person signs in to another application of the provider, with the same nonce: a real ID token,
     # signed by the provider, but for the other client.
-    other = AsyncOAuth2Client(OTHER_CLIENT.client_id, OTHER_CLIENT.client_secret, scope="openid email",
-                              redirect_uri=OTHER_REDIRECT, code_challenge_method="S256")
-    verifier = generate_token(48)
-    url, _ = other.create_authorization_url(f"{provider.issuer}/auth", nonce=nonce, code_verifier=verifier)
-    async with httpx.AsyncClient(timeout=10) as other_browser:
-        back = await log_in(other_browser, url, "erika", stop_at=OTHER_REDIRECT)
-    other_tokens = await other.fetch_token(f"{provider.issuer}/token", authorization_response=back.headers["location"],
-                                           code_verifier=verifier)
+    verifier = secrets.token_urlsafe(48)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    url = f"{provider.issuer}/auth?" + urlencode({
+        "response_type": "code", "client_id": OTHER_CLIENT.client_id, "redirect_uri": OTHER_REDIRECT,
+        "scope": "openid email", "state": "other-state", "nonce": nonce, "code_challenge": challenge,
+        "code_challenge_method": "S256"})
+    async with httpx.AsyncClient(timeout=10) as other_app:
+        back = await log_in(other_app, url, "erika", stop_at=OTHER_REDIRECT)
+        code = parse_qs(urlsplit(back.headers["location"]).query)["code"][0]
+        exchanged = await other_app.post(f"{provider.issuer}/token", auth=(OTHER_CLIENT.client_id,
+                                                                           OTHER_CLIENT.client_secret), data={
+            "grant_type": "authorization_code", "code": code, "redirect_uri": OTHER_REDIRECT, "code_verifier": verifier})
+    other_tokens = exchanged.json()
     assert payload(other_tokens["id_token"])["aud"] == OTHER_CLIENT.client_id
     provider.proxy.rewrite = lambda answer: answer | {"id_token": other_tokens["id_token"]}
 
