@@ -15,7 +15,16 @@ from staff.service_layer.accounts import ensure_account
 from treffpunkt_shared.contracts.staff import Membership
 from treffpunkt_shared.db import connect
 
+from ..browser.conftest import browser  # noqa: F401 (Chromium, for the pages' tests)
+from ..browser.conftest import page as chromium_page  # noqa: F401
 from ..services import RunningService, free_port
+from .oidc_fixtures import (  # noqa: F401 (the OpenID provider and staff services that sign in through it)
+    clients,
+    provider,
+    provider_logs,
+    staff_port,
+    start_oidc_staff,
+)
 
 
 class MovableClock:

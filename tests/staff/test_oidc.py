@@ -8,7 +8,7 @@ import base64
 import hashlib
 import json
 import secrets
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -25,13 +25,11 @@ from treffpunkt_shared.contracts.staff import AccessClaims, Membership, Role
 from ..oidc_provider import USERS, Client, OpenIDProvider, log_in
 from ..services import RunningService, free_port
 from .conftest import MovableClock, add_account, hidden_field
+from .oidc_fixtures import OTHER_CLIENT, OTHER_REDIRECT, PROVIDER_NAME
 
 ORGANISATION = UUID("5e3f2a10-8c4d-4b6e-9f1a-2d3c4b5a6e71")
 OTHER_ORGANISATION = UUID("0d1c2b3a-4f5e-4d6c-8b7a-9f8e7d6c5b4a")
 CONTACT_PERSON = UUID("7c8d9e0f-1a2b-4c3d-8e4f-5a6b7c8d9e02")
-STAFF_CLIENT_SECRET = "staff-client-secret-0123456789abcdef"
-OTHER_REDIRECT = "http://localhost:9/callback"  # nothing listens there: the test reads the code from the redirect
-OTHER_CLIENT = Client("other-app", "other-app-secret-0123456789abcdef", [OTHER_REDIRECT])
 GROUP_ROLES = {"treffpunkt-admins": "admin", "ihk-veranstaltungen": [f"organiser:{ORGANISATION}"],
                "kontakt-schulz": f"contact:{CONTACT_PERSON}", "treffpunkt-organisers": f"organiser:{OTHER_ORGANISATION}"}
 
@@ -40,53 +38,15 @@ def email_of(login: str) -> str:
     return USERS[login]["claims"]["email"]
 
 
-@pytest.fixture(scope="module")
-def staff_port() -> int:
-    """One port for the module's staff services (one at a time): the provider knows their redirect URI."""
-    return free_port()
-
-
-@pytest.fixture(scope="module")
-def clients(staff_port: int) -> list[Client]:
-    return [Client("treffpunkt-staff", STAFF_CLIENT_SECRET, [f"http://localhost:{staff_port}/sign-in/oidc/callback"]),
-            OTHER_CLIENT]
-
-
-@pytest.fixture(scope="module")
-def provider_logs(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("oidc-provider")
-
-
-@pytest.fixture(scope="module")
-async def provider(clients: list[Client], provider_logs: Path) -> AsyncIterator[OpenIDProvider]:
-    """The provider as the standard has it for the code flow: the address and groups only from UserInfo."""
-    async with OpenIDProvider(clients, provider_logs / "provider.log") as running:
-        yield running
-
-
-@pytest.fixture(autouse=True)
-def _token_answers_unchanged(provider: OpenIDProvider) -> None:
-    provider.proxy.rewrite = None
-
-
-@pytest.fixture
-def start_oidc_staff(start_service, clock: MovableClock, staff_port: int) -> Callable[..., Awaitable[RunningService]]:
-    async def start(provider: OpenIDProvider, **overrides: Any) -> RunningService:
-        return await start_service(
-            "staff", http_port=staff_port, issuer=f"http://localhost:{staff_port}", app_options={"clock": clock},
-            oidc_issuer=provider.issuer, oidc_client_id="treffpunkt-staff", oidc_client_secret=STAFF_CLIENT_SECRET,
-            oidc_provider_name="Stadt-Login", oidc_scopes="openid email profile groups", **overrides)
-
-    return start
-
-
 @pytest.fixture
 async def staff(start_oidc_staff, provider: OpenIDProvider) -> RunningService:
+    provider.proxy.rewrite = None  # the token endpoint's answers unchanged, unless the test says otherwise
     return await start_oidc_staff(provider)
 
 
 @pytest.fixture
-async def browser() -> AsyncIterator[httpx.AsyncClient]:
+async def visitor() -> AsyncIterator[httpx.AsyncClient]:
+    """A browser of its own, over HTTP: its cookies, no JavaScript."""
     async with httpx.AsyncClient(timeout=10) as client:
         yield client
 
@@ -114,13 +74,13 @@ def payload(jwt: str) -> dict[str, Any]:
 
 
 async def test_signing_in_through_the_provider_starts_a_session_that_works_for_pages_and_tokens(
-        staff: RunningService, browser: httpx.AsyncClient) -> None:
-    sign_in_page = await browser.get(f"{staff.settings.base_url}/sign-in")
-    assert 'href="/sign-in/oidc?lang=de"' in sign_in_page.text and "Mit Stadt-Login anmelden" in sign_in_page.text
+        staff: RunningService, visitor: httpx.AsyncClient) -> None:
+    sign_in_page = await visitor.get(f"{staff.settings.base_url}/sign-in")
+    assert 'href="/sign-in/oidc?lang=de"' in sign_in_page.text and f"Mit {PROVIDER_NAME} anmelden" in sign_in_page.text
     account = await add_account(staff, email_of("erika").upper(), None,
                                 [Membership(role=Role.organiser, organisation_id=ORGANISATION)], name="Erika B.")
 
-    home = await log_in(browser, start_url(staff), "erika")
+    home = await log_in(visitor, start_url(staff), "erika")
 
     assert home.status_code == 200 and str(home.url) == f"{staff.settings.base_url}/", home.text
     assert "Erika B." in home.text and f"Veranstalter der Organisation {ORGANISATION}" in home.text
@@ -131,28 +91,28 @@ async def test_signing_in_through_the_provider_starts_a_session_that_works_for_p
     cookie = next(h for r in home.history for h in r.headers.get_list("set-cookie") if h.startswith("treffpunkt_staff="))
     assert "httponly" in cookie.lower() and "samesite=lax" in cookie.lower()
 
-    answer = await browser.post(f"{staff.settings.base_url}/api/tokens", json={"audience": "registration"},
+    answer = await visitor.post(f"{staff.settings.base_url}/api/tokens", json={"audience": "registration"},
                                 headers={"X-CSRF-Token": hidden_field(home.text, "csrf_token")})
     assert answer.status_code == 200, answer.text
     claims = AccessClaims.model_validate(payload(answer.json()["access_token"]))
     assert claims.sub == account and claims.aud == "registration"
     assert claims.memberships == [Membership(role=Role.organiser, organisation_id=ORGANISATION)]
     assert (str(account), "signed_in", str(account), "oidc") in await audit(staff)
-    own_trail = await browser.get(f"{staff.settings.base_url}/api/staff/audit", params={"account_id": str(account)})
+    own_trail = await visitor.get(f"{staff.settings.base_url}/api/staff/audit", params={"account_id": str(account)})
     assert {"action": "signed_in", "detail": "oidc"}.items() <= own_trail.json()[0].items()
     assert not await staff.fetch("SELECT 1 FROM oidc_sign_in")  # the state is used up
     # Signed in at the provider already: back at once, without its form (single sign-on), in English.
-    english = await browser.get(start_url(staff, "en"), follow_redirects=True)
+    english = await visitor.get(start_url(staff, "en"), follow_redirects=True)
     assert str(english.url) == f"{staff.settings.base_url}/?lang=en" and 'lang="en"' in english.text
 
 
-async def test_a_replayed_state_is_refused(staff: RunningService, browser: httpx.AsyncClient) -> None:
+async def test_a_replayed_state_is_refused(staff: RunningService, visitor: httpx.AsyncClient) -> None:
     await add_account(staff, email_of("erika"), None)
-    home = await log_in(browser, start_url(staff), "erika")
+    home = await log_in(visitor, start_url(staff), "erika")
     assert home.status_code == 200
     [callback] = [r.url for r in home.history if r.url.path == "/sign-in/oidc/callback"]
 
-    again = await browser.get(callback)  # the same browser, the same code and state
+    again = await visitor.get(callback)  # the same visitor, the same code and state
     async with httpx.AsyncClient(timeout=10) as someone_else:  # who read the address
         elsewhere = await someone_else.get(callback)
 
@@ -163,19 +123,19 @@ async def test_a_replayed_state_is_refused(staff: RunningService, browser: httpx
     assert await refusals(staff) == [(None, "oidc: unknown or used state")] * 2
 
 
-async def test_a_state_from_another_browser_is_refused(staff: RunningService, browser: httpx.AsyncClient) -> None:
+async def test_a_state_from_another_browser_is_refused(staff: RunningService, visitor: httpx.AsyncClient) -> None:
     await add_account(staff, email_of("erika"), None)
-    started = await browser.get(start_url(staff))  # an attacker starts a sign-in and has a victim finish it
+    started = await visitor.get(start_url(staff))  # an attacker starts a sign-in and has a victim finish it
     async with httpx.AsyncClient(timeout=10) as victim:
         answer = await log_in(victim, started.headers["location"], "erika")
     assert answer.status_code == 400 and await sessions(staff) == 0
     assert await refusals(staff) == [(None, "oidc: state of another browser")]
 
 
-async def test_an_id_token_for_another_client_is_refused(staff: RunningService, browser: httpx.AsyncClient,
+async def test_an_id_token_for_another_client_is_refused(staff: RunningService, visitor: httpx.AsyncClient,
                                                          provider: OpenIDProvider) -> None:
     await add_account(staff, email_of("erika"), None)
-    started = await browser.get(start_url(staff))
+    started = await visitor.get(start_url(staff))
     nonce = parse_qs(urlsplit(started.headers["location"]).query)["nonce"][0]
     # The same person signs in to another application of the provider, with the same nonce: a real ID token,
     # signed by the provider, but for the other client.
@@ -195,14 +155,14 @@ async def test_an_id_token_for_another_client_is_refused(staff: RunningService, 
     assert payload(other_tokens["id_token"])["aud"] == OTHER_CLIENT.client_id
     provider.proxy.rewrite = lambda answer: answer | {"id_token": other_tokens["id_token"]}
 
-    answer = await log_in(browser, started.headers["location"], "erika")
+    answer = await log_in(visitor, started.headers["location"], "erika")
 
     assert answer.status_code == 400 and "konnte nicht bestätigt werden" in answer.text
     assert await sessions(staff) == 0
     assert await refusals(staff) == [(None, "oidc: ID token audience")]
 
 
-async def test_a_tampered_id_token_is_refused(staff: RunningService, browser: httpx.AsyncClient,
+async def test_a_tampered_id_token_is_refused(staff: RunningService, visitor: httpx.AsyncClient,
                                               provider: OpenIDProvider) -> None:
     await add_account(staff, email_of("gruppen"), None, [Membership(role=Role.admin)])
     await add_account(staff, email_of("erika"), None)
@@ -214,7 +174,7 @@ async def test_a_tampered_id_token_is_refused(staff: RunningService, browser: ht
         return answer | {"id_token": f"{header}.{encoded}.{signature}"}
 
     provider.proxy.rewrite = impersonate
-    answer = await log_in(browser, start_url(staff), "erika")
+    answer = await log_in(visitor, start_url(staff), "erika")
 
     assert answer.status_code == 400 and provider.proxy.token_requests > 0
     assert await sessions(staff) == 0
@@ -222,37 +182,37 @@ async def test_a_tampered_id_token_is_refused(staff: RunningService, browser: ht
 
 
 async def test_an_expired_id_token_is_refused(start_oidc_staff, clients: list[Client], provider_logs: Path,
-                                              browser: httpx.AsyncClient) -> None:
+                                              visitor: httpx.AsyncClient) -> None:
     # A provider whose clock is ten minutes behind, with one-minute ID tokens: they arrive nine minutes expired.
     late = {"OIDC_CLOCK_OFFSET_SECONDS": "-600", "OIDC_ID_TOKEN_TTL_SECONDS": "60"}
     async with OpenIDProvider(clients, provider_logs / "late-provider.log", settings=late) as late_provider:
         staff = await start_oidc_staff(late_provider)
         await add_account(staff, email_of("erika"), None)
-        answer = await log_in(browser, start_url(staff), "erika")
+        answer = await log_in(visitor, start_url(staff), "erika")
     assert answer.status_code == 400 and await sessions(staff) == 0
     assert await refusals(staff) == [(None, "oidc: ID token expired")]
 
 
-async def test_an_unverified_email_is_refused(staff: RunningService, browser: httpx.AsyncClient) -> None:
+async def test_an_unverified_email_is_refused(staff: RunningService, visitor: httpx.AsyncClient) -> None:
     await add_account(staff, email_of("max"), None)  # the account exists, but the provider does not vouch for it
-    answer = await log_in(browser, start_url(staff), "max")
+    answer = await log_in(visitor, start_url(staff), "max")
     assert answer.status_code == 403 and "keine bestätigte E-Mail-Adresse" in answer.text
     assert await sessions(staff) == 0
     assert await refusals(staff) == [(hashed_email(email_of("max")), "oidc: email not verified")]
 
 
 async def test_an_address_without_an_account_is_refused_without_a_group_mapping(
-        staff: RunningService, browser: httpx.AsyncClient) -> None:
-    answer = await log_in(browser, start_url(staff, "en"), "unbekannt")
+        staff: RunningService, visitor: httpx.AsyncClient) -> None:
+    answer = await log_in(visitor, start_url(staff, "en"), "unbekannt")
     assert answer.status_code == 403 and "There is no active Treffpunkt account" in answer.text
     assert not await staff.fetch("SELECT 1 FROM staff_account")
     assert await refusals(staff) == [(hashed_email(email_of("unbekannt")), "oidc: no account")]
 
 
-async def test_a_deactivated_account_is_refused(staff: RunningService, browser: httpx.AsyncClient) -> None:
+async def test_a_deactivated_account_is_refused(staff: RunningService, visitor: httpx.AsyncClient) -> None:
     account = await add_account(staff, email_of("erika"), None)
     await staff.fetch("UPDATE staff_account SET active = false WHERE id = $1", account)
-    answer = await log_in(browser, start_url(staff), "erika")
+    answer = await log_in(visitor, start_url(staff), "erika")
     assert answer.status_code == 403 and await sessions(staff) == 0
     assert await refusals(staff) == [(str(account), "oidc: account deactivated")]
 
@@ -266,15 +226,15 @@ async def test_the_group_mapping_gives_the_mapped_memberships(start_oidc_staff, 
                                        oidc_group_roles=GROUP_ROLES)
         erika = await add_account(staff, email_of("erika"), None,
                                   [Membership(role=Role.contact, contact_person_id=CONTACT_PERSON)])
-        async with httpx.AsyncClient(timeout=10) as browser:
-            home = await log_in(browser, start_url(staff), "gruppen")  # no account yet: one is made
+        async with httpx.AsyncClient(timeout=10) as visitor:
+            home = await log_in(visitor, start_url(staff), "gruppen")  # no account yet: one is made
             assert home.status_code == 200 and "Gabi Gruppe" in home.text
-            token = await browser.post(f"{staff.settings.base_url}/api/tokens", json={"audience": "catalog"},
+            token = await visitor.post(f"{staff.settings.base_url}/api/tokens", json={"audience": "catalog"},
                                        headers={"X-CSRF-Token": hidden_field(home.text, "csrf_token")})
-        async with httpx.AsyncClient(timeout=10) as browser:
-            assert (await log_in(browser, start_url(staff), "erika")).status_code == 200
-        async with httpx.AsyncClient(timeout=10) as browser:
-            refused = await log_in(browser, start_url(staff), "unbekannt")  # in no mapped group
+        async with httpx.AsyncClient(timeout=10) as visitor:
+            assert (await log_in(visitor, start_url(staff), "erika")).status_code == 200
+        async with httpx.AsyncClient(timeout=10) as visitor:
+            refused = await log_in(visitor, start_url(staff), "unbekannt")  # in no mapped group
 
     assert token.status_code == 200, token.text
     assert set(AccessClaims.model_validate(payload(token.json()["access_token"])).memberships) == {
@@ -295,14 +255,14 @@ async def test_the_group_mapping_gives_the_mapped_memberships(start_oidc_staff, 
 
 
 async def test_without_openid_connect_settings_there_is_no_provider_sign_in(start_service, clock: MovableClock,
-                                                                            browser: httpx.AsyncClient) -> None:
+                                                                            visitor: httpx.AsyncClient) -> None:
     port = free_port()
     staff = await start_service("staff", http_port=port, issuer=f"http://localhost:{port}",
                                 app_options={"clock": clock})
-    page = await browser.get(f"{staff.settings.base_url}/sign-in")
+    page = await visitor.get(f"{staff.settings.base_url}/sign-in")
     assert page.status_code == 200 and "/sign-in/oidc" not in page.text
-    assert (await browser.get(start_url(staff))).status_code == 404
-    assert (await browser.get(f"{staff.settings.base_url}/sign-in/oidc/callback?state=x&code=y")).status_code == 404
+    assert (await visitor.get(start_url(staff))).status_code == 404
+    assert (await visitor.get(f"{staff.settings.base_url}/sign-in/oidc/callback?state=x&code=y")).status_code == 404
 
 
 def test_the_group_mapping_is_read_from_the_environment_and_a_wrong_one_names_its_group(
