@@ -15,8 +15,7 @@ from staff.service_layer.accounts import ensure_account
 from treffpunkt_shared.contracts.staff import Membership
 from treffpunkt_shared.db import connect
 
-from ..browser.conftest import browser  # noqa: F401 (Chromium, for the pages' tests)
-from ..browser.conftest import page as chromium_page  # noqa: F401
+from ..browser.conftest import browser, page  # noqa: F401  (Chromium, for the pages' tests)
 from ..services import RunningService, free_port
 from .oidc_fixtures import (  # noqa: F401 (the OpenID provider and staff services that sign in through it)
     clients,
@@ -70,8 +69,8 @@ async def add_account(staff: RunningService, email: str, password: str | None, m
         await conn.close()
 
 
-def hidden_field(page: str, name: str) -> str:
-    found = re.search(rf'name="{name}" value="([^"]*)"', page)
+def hidden_field(html: str, name: str) -> str:
+    found = re.search(rf'name="{name}" value="([^"]*)"', html)
     assert found, f"no field {name} in the page"
     return found.group(1)
 

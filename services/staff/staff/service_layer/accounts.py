@@ -5,6 +5,7 @@ from datetime import datetime
 from uuid import UUID
 
 import asyncpg
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from treffpunkt_shared.contracts.staff import Membership, Role
 
@@ -34,6 +35,30 @@ async def ensure_account(conn: asyncpg.Connection, *, email: str, display_name: 
         if password is not None:
             await accounts.set_password_hash(conn, account_id, hash_password(password))
     return account_id
+
+
+class ImportedAccount(BaseModel):
+    """An account of a file for `import-accounts` (`var/dev-accounts.json` of `make dev` is one)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    email: EmailStr
+    password: str | None = Field(None, min_length=8, description="Set as the account's password; none: left as it is.")
+    roles: list[Membership] = Field(default_factory=list, description="Memberships to add (none are removed).")
+    name: str | None = Field(None, description="Display name of a new account; default: the address's part before @.")
+
+
+class AccountsFile(BaseModel):
+    accounts: list[ImportedAccount]
+
+
+async def import_accounts(conn: asyncpg.Connection, accounts_file: AccountsFile, *, now: datetime) -> int:
+    """Create the file's accounts that are missing, add their memberships and set their passwords; how many."""
+    for entry in accounts_file.accounts:
+        await ensure_account(conn, email=entry.email, display_name=entry.name or entry.email.split("@", 1)[0],
+                             language="de", memberships=entry.roles, password=entry.password,
+                             actor=audit.COMMAND_LINE, now=now)
+    return len(accounts_file.accounts)
 
 
 async def create_admin(conn: asyncpg.Connection, email: str, display_name: str, *, now: datetime) -> str:
