@@ -45,10 +45,11 @@ async def provider(clients: list[Client], provider_logs: Path) -> AsyncIterator[
 
 @pytest.fixture
 def start_oidc_staff(start_service, clock: Clock, staff_port: int) -> Callable[..., Awaitable[RunningService]]:
-    async def start(provider: OpenIDProvider, **overrides: Any) -> RunningService:
+    async def start(issuer: str, **overrides: Any) -> RunningService:
+        """A staff service whose identity provider is at `issuer`."""
         return await start_service(
             "staff", http_port=staff_port, issuer=f"http://localhost:{staff_port}", app_options={"clock": clock},
-            oidc_issuer=provider.issuer, oidc_client_id="treffpunkt-staff", oidc_client_secret=STAFF_CLIENT_SECRET,
+            oidc_issuer=issuer, oidc_client_id="treffpunkt-staff", oidc_client_secret=STAFF_CLIENT_SECRET,
             oidc_provider_name=PROVIDER_NAME, oidc_scopes="openid email profile groups", **overrides)
 
     return start

@@ -41,7 +41,7 @@ def email_of(login: str) -> str:
 @pytest.fixture
 async def staff(start_oidc_staff, provider: OpenIDProvider) -> RunningService:
     provider.proxy.rewrite = None  # the token endpoint's answers unchanged, unless the test says otherwise
-    return await start_oidc_staff(provider)
+    return await start_oidc_staff(provider.issuer)
 
 
 @pytest.fixture
@@ -186,7 +186,7 @@ async def test_an_expired_id_token_is_refused(start_oidc_staff, clients: list[Cl
     # A provider whose clock is ten minutes behind, with one-minute ID tokens: they arrive nine minutes expired.
     late = {"OIDC_CLOCK_OFFSET_SECONDS": "-600", "OIDC_ID_TOKEN_TTL_SECONDS": "60"}
     async with OpenIDProvider(clients, provider_logs / "late-provider.log", settings=late) as late_provider:
-        staff = await start_oidc_staff(late_provider)
+        staff = await start_oidc_staff(late_provider.issuer)
         await add_account(staff, email_of("erika"), None)
         answer = await log_in(visitor, start_url(staff), "erika")
     assert answer.status_code == 400 and await sessions(staff) == 0
@@ -222,7 +222,7 @@ async def test_the_group_mapping_gives_the_mapped_memberships(start_oidc_staff, 
     # This provider puts the address and the groups into the ID token, as Keycloak does.
     async with OpenIDProvider(clients, provider_logs / "keycloak-like.log",
                               settings={"OIDC_CLAIMS_IN_ID_TOKEN": "1"}) as keycloak_like:
-        staff = await start_oidc_staff(keycloak_like, oidc_groups_claim="groups",
+        staff = await start_oidc_staff(keycloak_like.issuer, oidc_groups_claim="groups",
                                        oidc_group_roles=GROUP_ROLES)
         erika = await add_account(staff, email_of("erika"), None,
                                   [Membership(role=Role.contact, contact_person_id=CONTACT_PERSON)])
@@ -282,3 +282,27 @@ def test_the_group_mapping_is_read_from_the_environment_and_a_wrong_one_names_it
         StaffSettings()
     with pytest.raises(ValidationError, match="oidc_client_secret"):
         StaffSettings(oidc_issuer="https://login.example.org", oidc_client_id="treffpunkt", oidc_group_roles={})
+
+
+async def test_a_cancelled_sign_in_an_answer_of_another_issuer_and_an_expired_state_are_refused(
+        staff: RunningService, visitor: httpx.AsyncClient, clock: MovableClock) -> None:
+    callback = f"{staff.settings.base_url}/sign-in/oidc/callback"
+
+    async def state() -> str:
+        started = await visitor.get(start_url(staff))
+        return parse_qs(urlsplit(started.headers["location"]).query)["state"][0]
+
+    cancelled = await visitor.get(callback, params={"state": await state(), "error": "access_denied"})
+    mixed_up = await visitor.get(callback, params={"state": await state(), "code": "x", "iss": "https://idp.example"})
+    late_state = await state()
+    clock.advance(minutes=11)
+    late = await visitor.get(callback, params={"state": late_state, "code": "x"})
+    assert [answer.status_code for answer in (cancelled, mixed_up, late)] == [400] * 3
+    assert await refusals(staff) == [(None, "oidc: provider answered access_denied"),
+                                     (None, "oidc: issuer of the answer"), (None, "oidc: state expired")]
+
+
+async def test_a_provider_that_cannot_be_reached_gets_a_503_page(start_oidc_staff, visitor: httpx.AsyncClient) -> None:
+    staff = await start_oidc_staff(f"http://127.0.0.1:{free_port()}")  # nothing listens there
+    answer = await visitor.get(start_url(staff))
+    assert answer.status_code == 503 and "nicht erreichbar" in answer.text

@@ -31,7 +31,7 @@ async def _provider_login(page: Page, login: str) -> None:
 
 async def test_signing_in_through_the_provider_by_keyboard(start_oidc_staff, provider: OpenIDProvider,
                                                            page: Page) -> None:
-    staff = await start_oidc_staff(provider)
+    staff = await start_oidc_staff(provider.issuer)
     await add_account(staff, USERS["erika"]["claims"]["email"], None, name="Erika Beispiel")
     await page.goto(f"{staff.settings.base_url}/sign-in")
     await assert_accessible(page)
@@ -45,7 +45,7 @@ async def test_signing_in_through_the_provider_by_keyboard(start_oidc_staff, pro
 
 async def test_a_refused_sign_in_tells_why_in_german_and_english(start_oidc_staff, provider: OpenIDProvider,
                                                                  page: Page) -> None:
-    staff = await start_oidc_staff(provider)  # no account for the address: refused
+    staff = await start_oidc_staff(provider.issuer)  # no account for the address: refused
     expected = {"de": ("Mit diesem Zugang gibt es kein aktives Konto", "Zur Anmeldung"),
                 "en": ("There is no active Treffpunkt account", "To the sign-in")}
     for lang, (message, back) in expected.items():

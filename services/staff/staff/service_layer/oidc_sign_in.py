@@ -66,6 +66,8 @@ class ProviderUnavailable(Exception):
 
 def create_client(settings: StaffSettings) -> StarletteOAuth2App:
     assert settings.oidc_issuer and settings.oidc_client_id and settings.oidc_client_secret
+    # Authlib logs the PKCE verifier at debug level: not into the service's logs, whatever their level.
+    logging.getLogger("authlib").setLevel(logging.INFO)
     return OAuth().register(
         "identity_provider",
         client_id=settings.oidc_client_id,
