@@ -17,6 +17,13 @@ from treffpunkt_shared.db import connect
 
 from ..browser.conftest import browser, page  # noqa: F401  (Chromium, for the pages' tests)
 from ..services import RunningService, free_port
+from .oidc_fixtures import (  # noqa: F401 (the OpenID provider and staff services that sign in through it)
+    clients,
+    provider,
+    provider_logs,
+    staff_port,
+    start_oidc_staff,
+)
 
 
 class MovableClock:

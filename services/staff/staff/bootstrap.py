@@ -22,6 +22,7 @@ from .entrypoints import (
     admin_api,
     consumers,
     invitations_api,
+    oidc,
     pages,
     password_pages,
     second_factor_api,
@@ -30,6 +31,7 @@ from .entrypoints import (
 )
 from .entrypoints.dependencies import timeouts
 from .service_layer.access_tokens import rotate_when_due
+from .service_layer.oidc_sign_in import create_client as create_oidc_client
 from .settings import StaffSettings
 
 log = logging.getLogger(__name__)
@@ -86,6 +88,8 @@ def create_app(settings: StaffSettings | None = None, *, clock: Clock | None = N
 
     def configure(app: FastAPI) -> None:
         app.state.clock = clock
+        # Authlib's client for the identity provider: discovery and its keys are fetched when first needed.
+        app.state.oidc_client = create_oidc_client(settings) if settings.oidc_enabled else None
         app.include_router(admin_api.router)
         app.include_router(tokens.router)
         app.include_router(pages.router)
@@ -93,6 +97,7 @@ def create_app(settings: StaffSettings | None = None, *, clock: Clock | None = N
         app.include_router(second_factor_pages.router)
         app.include_router(invitations_api.router)
         app.include_router(second_factor_api.router)
+        app.include_router(oidc.router)
         app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
 
     return create_service_app(

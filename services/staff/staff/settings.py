@@ -1,11 +1,32 @@
-from typing import ClassVar
+from typing import Annotated, Any, ClassVar, Self
 from urllib.parse import urlsplit
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from treffpunkt_shared.contracts.staff import Membership
 from treffpunkt_shared.settings import ServiceSettings
 from treffpunkt_shared.smtp import SMTP_ENV_NAMES, SmtpSettings
+
+
+def _memberships_of_group(value: Any) -> Any:
+    """A group's memberships as operators write them: "admin", "organiser:<organisation id>",
+    "contact:<contact person id>", or a list of these."""
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list):
+        return value
+    parsed = []
+    for item in items:
+        if not isinstance(item, str):
+            parsed.append(item)
+            continue
+        role, _, scope = item.partition(":")
+        scope_field = {"organiser": "organisation_id", "contact": "contact_person_id"}.get(role.strip())
+        parsed.append({"role": role.strip()} | ({scope_field: scope.strip()} if scope_field and scope else {}))
+    return parsed
+
+
+GroupMemberships = Annotated[list[Membership], BeforeValidator(_memberships_of_group)]
 
 
 class StaffSettings(SmtpSettings, ServiceSettings):
@@ -66,6 +87,50 @@ class StaffSettings(SmtpSettings, ServiceSettings):
         False, description="An admin must use a TOTP second factor: one without it is sent to set it up after "
         "signing in and can do nothing else until it is set up."
     )
+    oidc_issuer: str | None = Field(
+        None, description="OpenID Connect: the identity provider's issuer URL, exactly as its ID tokens name it "
+        "(its discovery document is at `<issuer>/.well-known/openid-configuration`). Unset: no OpenID Connect "
+        "sign-in, only passwords."
+    )
+    oidc_client_id: str | None = Field(None, description="OpenID Connect: the staff service's client id there.")
+    oidc_client_secret: SecretStr | None = Field(
+        None, description="OpenID Connect: the client's secret (sent with HTTP Basic to the token endpoint)."
+    )
+    oidc_provider_name: str = Field(
+        "OpenID Connect", description="OpenID Connect: the provider's name on the sign-in page (\"Mit <name> "
+        "anmelden\"), e.g. the city's or chamber's sign-in."
+    )
+    oidc_scopes: str = Field(
+        "openid email profile", description="OpenID Connect: the scopes asked for, space-separated; `openid` and "
+        "the claims `email`, `email_verified` (and the groups claim, if mapped) must come with them."
+    )
+    oidc_groups_claim: str | None = Field(
+        None, description="OpenID Connect: the claim that lists the person's groups (e.g. `groups`). Set together "
+        "with `STAFF_OIDC_GROUP_ROLES`: then the provider decides the memberships (see the staff README)."
+    )
+    oidc_group_roles: dict[str, GroupMemberships] = Field(
+        default_factory=dict, description="OpenID Connect: JSON object from a group (as the groups claim names "
+        "it) to memberships: `\"admin\"`, `\"organiser:<organisation id>\"`, `\"contact:<contact person id>\"` "
+        "or a list of these, e.g. `{\"treffpunkt-admins\": \"admin\", \"ihk-events\": "
+        "[\"organiser:5e3f2a10-8c4d-4b6e-9f1a-2d3c4b5a6e71\"]}`. A signed-in person's memberships are then those "
+        "of their mapped groups; someone with an address but no account gets one."
+    )
+
+    @model_validator(mode="after")
+    def _oidc_complete(self) -> Self:
+        if self.oidc_issuer is not None:
+            missing = [name for name in ("oidc_client_id", "oidc_client_secret") if getattr(self, name) is None]
+            if missing:
+                raise ValueError(f"oidc_issuer is set, so {' and '.join(missing)} must be too")
+            if "openid" not in self.oidc_scopes.split():
+                raise ValueError("oidc_scopes must include openid")
+        if (self.oidc_groups_claim is None) != (not self.oidc_group_roles):
+            raise ValueError("oidc_groups_claim and oidc_group_roles go together: set both or neither")
+        return self
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return self.oidc_issuer is not None
 
     @property
     def base_url(self) -> str:

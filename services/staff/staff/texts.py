@@ -86,6 +86,21 @@ TEXTS: dict[str, dict[str, str]] = {
         "too_many_codes": "Zu viele falsche Codes. Bitte versuchen Sie es in {minutes} Minuten noch einmal.",
         "too_many_resets": "Zu viele Anfragen. Bitte versuchen Sie es in {minutes} Minuten noch einmal.",
         "form_expired_password": "Das Formular war nicht mehr gültig. Bitte senden Sie es noch einmal ab.",
+        "oidc_or": "Oder mit dem Zugang Ihrer Verwaltung",
+        "oidc_sign_in": "Mit {name} anmelden",
+        "oidc_error_title": "Die Anmeldung hat nicht geklappt",
+        "oidc_back_to_sign_in": "Zur Anmeldung",
+        "oidc_not_configured": "Die Anmeldung über einen Identitätsanbieter ist hier nicht eingerichtet.",
+        "oidc_unavailable": "Der Identitätsanbieter ist gerade nicht erreichbar. Bitte versuchen Sie es später noch "
+                            "einmal.",
+        "oidc_refused_state": "Die Anmeldung war abgelaufen oder wurde schon verwendet. Bitte melden Sie sich noch "
+                              "einmal an.",
+        "oidc_refused_provider": "Die Antwort des Identitätsanbieters konnte nicht bestätigt werden. Bitte melden "
+                                 "Sie sich noch einmal an.",
+        "oidc_refused_identity": "Der Identitätsanbieter hat keine bestätigte E-Mail-Adresse übermittelt. Bitte "
+                                 "wenden Sie sich an die Verwaltung der Zugänge.",
+        "oidc_refused_account": "Mit diesem Zugang gibt es kein aktives Konto bei Treffpunkt. Bitte wenden Sie sich "
+                                "an die Verwaltung der Zugänge.",
     },
     "en": {
         "app_name": "Treffpunkt for staff",
@@ -166,6 +181,18 @@ TEXTS: dict[str, dict[str, str]] = {
         "too_many_codes": "Too many wrong codes. Please try again in {minutes} minutes.",
         "too_many_resets": "Too many requests. Please try again in {minutes} minutes.",
         "form_expired_password": "The form was no longer valid. Please send it again.",
+        "oidc_or": "Or with your organisation's sign-in",
+        "oidc_sign_in": "Sign in with {name}",
+        "oidc_error_title": "Signing in did not work",
+        "oidc_back_to_sign_in": "To the sign-in",
+        "oidc_not_configured": "Signing in through an identity provider is not set up here.",
+        "oidc_unavailable": "The identity provider cannot be reached just now. Please try again later.",
+        "oidc_refused_state": "The sign-in had expired or was used already. Please sign in again.",
+        "oidc_refused_provider": "The identity provider's answer could not be confirmed. Please sign in again.",
+        "oidc_refused_identity": "The identity provider sent no confirmed email address. Please ask whoever "
+                                 "manages the accounts.",
+        "oidc_refused_account": "There is no active Treffpunkt account for this sign-in. Please ask whoever "
+                                "manages the accounts.",
     },
 }
 

@@ -53,16 +53,18 @@ def hashed_email(email: str) -> str:
 
 
 async def record(db: asyncpg.Pool | asyncpg.Connection, actor: Actor, action: Action, target_id: UUID | str | None,
-                 *, now: datetime) -> None:
+                 *, now: datetime, detail: str | None = None) -> None:
+    """`detail`: how or why, in a few words (e.g. "oidc", "oidc: audience"), never personal data."""
     await db.execute(
-        "INSERT INTO audit_entry (occurred_at, actor, actor_account_id, action, target_id) VALUES ($1, $2, $3, $4, $5)",
-        now, actor.name, actor.account_id, action.value, None if target_id is None else str(target_id))
+        "INSERT INTO audit_entry (occurred_at, actor, actor_account_id, action, target_id, detail) "
+        "VALUES ($1, $2, $3, $4, $5, $6)",
+        now, actor.name, actor.account_id, action.value, None if target_id is None else str(target_id), detail)
 
 
 async def entries(db: asyncpg.Pool | asyncpg.Connection, *, account_id: UUID | None = None,
                   limit: int = 200) -> list[asyncpg.Record]:
     """The newest entries first; with `account_id`, those the account did or that were done to it."""
     return await db.fetch(
-        """SELECT id, occurred_at, actor, actor_account_id, action, target_id FROM audit_entry
+        """SELECT id, occurred_at, actor, actor_account_id, action, target_id, detail FROM audit_entry
            WHERE $1::uuid IS NULL OR actor_account_id = $1 OR target_id = $1::text
            ORDER BY id DESC LIMIT $2""", account_id, limit)

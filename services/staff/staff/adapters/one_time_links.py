@@ -14,7 +14,7 @@ from uuid import UUID
 
 import asyncpg
 
-from treffpunkt_shared.auth import hash_token
+from treffpunkt_shared.staff_access import hash_token
 
 
 class Purpose(StrEnum):

@@ -8,7 +8,7 @@ from uuid import UUID
 
 import asyncpg
 
-from treffpunkt_shared.auth import hash_token
+from treffpunkt_shared.staff_access import hash_token
 
 LIFETIME = timedelta(minutes=5)
 

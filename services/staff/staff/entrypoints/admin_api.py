@@ -48,11 +48,14 @@ class CreatedMachineToken(MachineTokenView):
 class AuditEntry(BaseModel):
     id: int
     occurred_at: datetime
-    actor: str = Field(description="An account's id, a token's name, `command-line` or `anonymous`.")
+    actor: str = Field(description="An account's id, a token's name, `command-line`, `anonymous` or "
+                       "`openid-connect` (an account made or changed from the identity provider's groups).")
     actor_account_id: UUID | None
     action: str
     target_id: str | None = Field(description="What the action was about: an account's or a token's id, or "
                                   "for a failed sign-in with an unknown address `email-sha256:<hash>`.")
+    detail: str | None = Field(None, description="How or why, in a few words: `oidc` for a sign-in through the "
+                               "identity provider, `oidc: <reason>` for one refused (e.g. `oidc: ID token audience`).")
 
 
 def _view(account: Account) -> AccountView:

@@ -42,7 +42,7 @@ def _sign_in_form(request: Request, settings: StaffSettings, lang: str, status_c
                   ) -> HTMLResponse:
     token = request.cookies.get(SIGN_IN_COOKIE) or secrets.token_urlsafe(32)
     response = render(request, "sign_in.html", lang, status_code, csrf_token=token, email=email, error=error,
-                       notice=notice)
+                      notice=notice, oidc_provider_name=settings.oidc_provider_name if settings.oidc_enabled else None)
     response.set_cookie(SIGN_IN_COOKIE, token, path="/sign-in", httponly=True, samesite="strict",
                         secure=settings.secure_cookies)
     response.headers.update(headers or {})

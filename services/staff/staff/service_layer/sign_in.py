@@ -63,11 +63,13 @@ async def check_password(pool: asyncpg.Pool, settings: StaffSettings, *, email: 
     return account
 
 
-async def start_session(pool: asyncpg.Pool, account_id: UUID, *, now: datetime) -> tuple[str, Session]:
-    """Sign the account in: a new session (the cookie's token and the session), audited."""
+async def start_session(pool: asyncpg.Pool, account_id: UUID, *, now: datetime,
+                        detail: str | None = None) -> tuple[str, Session]:
+    """Sign the account in: a new session (the cookie's token and the session), audited (`detail`: how, e.g.
+    "oidc" for a sign-in through the identity provider)."""
     async with pool.acquire() as conn, conn.transaction():
         started = await sessions.start(conn, account_id, now=now)
-        await audit.record(conn, Actor.account(account_id), Action.signed_in, account_id, now=now)
+        await audit.record(conn, Actor.account(account_id), Action.signed_in, account_id, now=now, detail=detail)
     SIGN_INS.labels("signed_in").inc()
     return started
 
