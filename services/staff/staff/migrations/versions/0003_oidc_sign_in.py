@@ -2,13 +2,13 @@
 audit entries (how someone signed in, why a sign-in failed)
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 """
 
 from treffpunkt_shared.migrations import execute_script
 
 revision = "0003"
-down_revision = "0001"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
