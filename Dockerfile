@@ -1,14 +1,15 @@
 # syntax=docker/dockerfile:1
 #
-# The images of the three services, one target each, built from the repository root:
+# The images of the four services, one target each, built from the repository root:
 #
 #   docker build --target catalog      -t treffpunkt/catalog:local .
 #   docker build --target registration -t treffpunkt/registration:local .
 #   docker build --target notification -t treffpunkt/notification:local .
+#   docker build --target staff        -t treffpunkt/staff:local .
 #
 # One file rather than one per service: the services are members of one uv workspace with one
 # lock file and share `shared/`, so every image needs the repository root as its build context
-# anyway, and three copies of the same recipe would drift apart.
+# anyway, and four copies of the same recipe would drift apart.
 #
 # Each image holds a virtualenv with its service, `treffpunkt-shared` and their locked
 # dependencies (uv.lock), installed as wheels; no embedded stack (`treffpunkt-devstack`,
@@ -32,6 +33,7 @@ COPY shared/pyproject.toml shared/
 COPY services/catalog/pyproject.toml services/catalog/
 COPY services/registration/pyproject.toml services/registration/
 COPY services/notification/pyproject.toml services/notification/
+COPY services/staff/pyproject.toml services/staff/
 
 # Per service: first the third-party dependencies alone (a layer that changes only with the lock),
 # then the workspace packages themselves, as wheels (--no-editable), so the virtualenv does not
@@ -60,6 +62,14 @@ COPY services/notification services/notification
 RUN --mount=type=cache,target=/root/.cache/uv \
     uv sync --frozen --no-dev --package treffpunkt-notification --no-editable
 
+FROM workspace AS staff-build
+RUN --mount=type=cache,target=/root/.cache/uv \
+    uv sync --frozen --no-dev --package treffpunkt-staff --no-editable --no-install-workspace
+COPY shared shared
+COPY services/staff services/staff
+RUN --mount=type=cache,target=/root/.cache/uv \
+    uv sync --frozen --no-dev --package treffpunkt-staff --no-editable
+
 # ---------------------------------------------------------------------------------------------
 # What every service image has: the same Python as the builder (the virtualenv links to it),
 # an unprivileged user with a fixed numeric id (Kubernetes can only verify `runAsNonRoot` for a
@@ -80,7 +90,7 @@ USER 10001:10001
 # error status or a refused connection raises, and the check fails.
 # ENTRYPOINT and CMD are in exec form: Python is PID 1 and gets SIGTERM itself; uvicorn stops
 # taking requests, the app's shutdown finishes the work in flight, and the process exits.
-# Other commands: `docker run IMAGE migrate`, `... create-token NAME`.
+# Other commands: `docker run IMAGE migrate`, `... create-token NAME` (staff: `... create-admin EMAIL`, `... rotate-keys`).
 
 FROM runtime AS catalog
 COPY --from=catalog-build /app/.venv /app/.venv
@@ -107,4 +117,13 @@ EXPOSE 8002
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ['NOTIFICATION_HTTP_PORT'], timeout=4)"]
 ENTRYPOINT ["python", "-m", "notification"]
+CMD ["serve"]
+
+FROM runtime AS staff
+COPY --from=staff-build /app/.venv /app/.venv
+ENV STAFF_HTTP_PORT=8003
+EXPOSE 8003
+HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
+    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ['STAFF_HTTP_PORT'], timeout=4)"]
+ENTRYPOINT ["python", "-m", "staff"]
 CMD ["serve"]

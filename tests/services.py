@@ -29,6 +29,7 @@ SETTINGS_CLASSES = {
     "catalog": "catalog.settings:CatalogSettings",
     "registration": "registration.settings:RegistrationSettings",
     "notification": "notification.settings:NotificationSettings",
+    "staff": "staff.settings:StaffSettings",
 }
 
 _database_numbers = itertools.count(1)

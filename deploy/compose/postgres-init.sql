@@ -19,3 +19,8 @@ REVOKE ALL ON DATABASE registration FROM PUBLIC;
 CREATE ROLE notification LOGIN PASSWORD :'notification_password';
 CREATE DATABASE notification OWNER notification;
 REVOKE ALL ON DATABASE notification FROM PUBLIC;
+
+\getenv staff_password STAFF_DB_PASSWORD
+CREATE ROLE staff LOGIN PASSWORD :'staff_password';
+CREATE DATABASE staff OWNER staff;
+REVOKE ALL ON DATABASE staff FROM PUBLIC;

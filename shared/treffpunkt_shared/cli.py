@@ -1,4 +1,5 @@
-"""The command line every service has: `serve`, `migrate`, `create-token`, `revoke-token` (machine tokens).
+"""The command line every service has: `serve`, `migrate`, and (but the staff service) `create-token`, `revoke-token`
+(an operator's first machine token).
 
 A service adds its own commands through `extra`. `--help` needs no settings. Without `DATABASE_URL` in
 the environment the commands use the database of a running `make dev`, which writes its address to
@@ -41,19 +42,24 @@ def run_cli(
     migrations: Path,
     extra: tuple[ExtraCommand, ...] = (),
     argv: list[str] | None = None,
+    *,
+    token_commands: bool = True,
 ) -> int:
+    """`token_commands`: whether the service has the staff bearer tokens of `auth` (`create-token`, `revoke-token`);
+    the staff service manages its machine tokens otherwise."""
     parser = argparse.ArgumentParser(prog=f"treffpunkt-{settings_class.service_name}")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("serve", help="run the HTTP API, the Kafka consumers and the outbox relay")
     commands.add_parser("migrate", help="create the database if missing and upgrade its schema")
-    create = commands.add_parser("create-token", help="create a machine token (tpk_...) for this service and print "
-                                 "it once: the operator's bootstrap; the staff service's admins manage the others")
-    create.add_argument("name", help="who or what the token is for (audit entries name it)")
-    create.add_argument("--read-only", action="store_true", help="may read, may not change anything")
-    create.add_argument("--organisation", type=UUID, metavar="ID", help="scope: this organisation's data only "
-                        "(as its organiser); without it, everything (as an admin)")
-    revoke = commands.add_parser("revoke-token", help="revoke the machine tokens of that name")
-    revoke.add_argument("name")
+    if token_commands:
+        create = commands.add_parser("create-token", help="create a machine token (tpk_...) for this service and print "
+                                     "it once: the operator's bootstrap; the staff service's admins manage the others")
+        create.add_argument("name", help="who or what the token is for (audit entries name it)")
+        create.add_argument("--read-only", action="store_true", help="may read, may not change anything")
+        create.add_argument("--organisation", type=UUID, metavar="ID", help="scope: this organisation's data only "
+                            "(as its organiser); without it, everything (as an admin)")
+        revoke = commands.add_parser("revoke-token", help="revoke the machine tokens of that name")
+        revoke.add_argument("name")
     for command in extra:
         command.arguments(commands.add_parser(command.name, help=command.help))
     args = parser.parse_args(argv)

@@ -8,6 +8,7 @@ from pydantic_settings import BaseSettings
 from catalog.settings import CatalogSettings
 from notification.settings import NotificationSettings
 from registration.settings import RegistrationSettings
+from staff.settings import StaffSettings
 from treffpunkt_shared.topics import all_topics
 
 REPO = Path(__file__).resolve().parents[2]
@@ -16,6 +17,7 @@ SETTINGS: dict[str, type[BaseSettings]] = {
     "catalog": CatalogSettings,
     "registration": RegistrationSettings,
     "notification": NotificationSettings,
+    "staff": StaffSettings,
 }
 SERVICES = tuple(SETTINGS)
 

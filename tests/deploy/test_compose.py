@@ -25,7 +25,7 @@ from treffpunkt_shared.topics import all_topics
 COMPOSE_FILE = REPO / "docker-compose.yml"
 SCALED = ("catalog", "notification")  # `docker compose up --scale notification=3 --scale catalog=2`
 SECRET_VARIABLES = {"POSTGRES_PASSWORD", "CATALOG_DB_PASSWORD", "REGISTRATION_DB_PASSWORD",
-                    "NOTIFICATION_DB_PASSWORD", "REGISTRATION_SIGNING_SECRET"}
+                    "NOTIFICATION_DB_PASSWORD", "STAFF_DB_PASSWORD", "REGISTRATION_SIGNING_SECRET"}
 
 
 @pytest.fixture(scope="module")

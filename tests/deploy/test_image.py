@@ -17,9 +17,10 @@ from tests.deploy.dockerfile import Dockerfile, DockerIgnore, parse
 from tests.deploy.project import REPO, SERVICES, http_port
 from tests.deploy.testing_http import HealthServer
 
-# Never in an image: the embedded stack of `make dev` and the tests, and the dev tools.
+# Never in an image: the embedded stack of `make dev` and the tests, and the dev tools. (httpx is in: the
+# services fetch the staff service's JWKS with it, treffpunkt_shared.staff_tokens.)
 NOT_IN_IMAGES = {"treffpunkt-devstack", "pgserver", "confluent-kafka", "aiosmtpd", "pytest", "ruff", "testcontainers", "uv",
-                 "httpx", "jsonschema"}
+                 "jsonschema"}
 GLIBC_MINOR = {"bookworm": 36, "trixie": 41}  # Debian release of the python image -> glibc 2.x
 
 

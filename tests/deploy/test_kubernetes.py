@@ -261,22 +261,42 @@ def registration_routes() -> set[str]:
     return set(app.openapi()["paths"]) | {route.path for route in hidden} | static
 
 
-def test_ingress_publishes_registrations_routes_and_not_operations(manifests: list[Resource], overlay: str) -> None:
-    (ingress,) = of_kind(manifests, "Ingress").values()
-    for rule in ingress["spec"]["rules"]:
-        for entry in rule["http"]["paths"]:
-            assert entry["backend"]["service"] == {"name": "registration", "port": {"name": "http"}}
-    for route in registration_routes():
+def staff_routes() -> set[str]:
+    from staff.bootstrap import create_app
+    from staff.entrypoints import pages as staff_pages
+    from staff.settings import StaffSettings
+
+    app = create_app(StaffSettings())
+    static = {f"/static/{path.name}" for path in (REPO / "services/staff/staff/static").iterdir()}
+    return set(app.openapi()["paths"]) | {route.path for route in staff_pages.router.routes} | static
+
+
+def test_each_public_service_has_its_ingress_and_only_it_is_behind_it(manifests: list[Resource]) -> None:
+    ingresses = of_kind(manifests, "Ingress")
+    assert set(ingresses) == {"registration", "staff"}
+    for name, ingress in ingresses.items():
+        for rule in ingress["spec"]["rules"]:
+            for entry in rule["http"]["paths"]:
+                assert entry["backend"]["service"] == {"name": name, "port": {"name": "http"}}
+
+
+@pytest.mark.parametrize("service, routes", [("registration", registration_routes), ("staff", staff_routes)])
+def test_ingress_publishes_the_services_routes_and_not_operations(manifests: list[Resource], service: str,
+                                                                   routes) -> None:
+    ingress = of_kind(manifests, "Ingress")[service]
+    for route in routes():
         if route in OPERATIONS_ROUTES:
             assert not ingress_serves(ingress, route), f"{route} must stay inside the cluster"
         else:
-            assert ingress_serves(ingress, route), f"{route} is not reachable through the Ingress"
+            assert ingress_serves(ingress, route), f"{service}: {route} is not reachable through the Ingress"
     assert not ingress_serves(ingress, "/metrics")
 
 
-def test_public_base_url_is_the_ingress_host(manifests: list[Resource], overlay: str) -> None:
-    (ingress,) = of_kind(manifests, "Ingress").values()
-    base = urlsplit(config_map(manifests)["REGISTRATION_PUBLIC_BASE_URL"])
+@pytest.mark.parametrize("service, setting", [("registration", "REGISTRATION_PUBLIC_BASE_URL"),
+                                              ("staff", "STAFF_ISSUER")])
+def test_public_url_is_the_ingress_host(manifests: list[Resource], overlay: str, service: str, setting: str) -> None:
+    ingress = of_kind(manifests, "Ingress")[service]
+    base = urlsplit(config_map(manifests)[setting])
     assert [rule["host"] for rule in ingress["spec"]["rules"]] == [base.hostname]
     if overlay.startswith("production"):
         assert base.scheme == "https"

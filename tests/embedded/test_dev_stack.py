@@ -3,6 +3,7 @@
 import asyncio
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -10,12 +11,14 @@ import time
 import urllib.request
 from collections import Counter
 from pathlib import Path
+from uuid import UUID
 
 import httpx
 import psutil
 import pytest
 
 from treffpunkt_devstack.mailbox import Mailbox
+from treffpunkt_shared.staff_tokens import TokenVerifier
 
 from ..services import free_port
 from ..waiting import wait_until
@@ -28,7 +31,8 @@ def get(url: str) -> tuple[int, str]:
         return response.status, response.read().decode()
 
 
-DEV_PORTS = ("REGISTRATION_HTTP_PORT", "CATALOG_HTTP_PORT", "NOTIFICATION_HTTP_PORT", "SMTP_PORT", "MAILBOX_WEB_PORT")
+DEV_PORTS = ("REGISTRATION_HTTP_PORT", "CATALOG_HTTP_PORT", "NOTIFICATION_HTTP_PORT", "STAFF_HTTP_PORT", "SMTP_PORT",
+             "MAILBOX_WEB_PORT")
 
 
 def start_make_dev(root: Path, env: dict[str, str]) -> tuple[subprocess.Popen, list[str]]:
@@ -80,20 +84,67 @@ def test_make_dev_serves_the_demo_and_stops_cleanly_on_ctrl_c(dev_stack, tmp_pat
     mailbox_status, _ = get(f"http://127.0.0.1:{ports['MAILBOX_WEB_PORT']}/")
     _, front_page = get(f"http://127.0.0.1:{ports['REGISTRATION_HTTP_PORT']}/")
     ready = [get(f"http://127.0.0.1:{ports[name]}/readyz")[0]
-             for name in ("REGISTRATION_HTTP_PORT", "CATALOG_HTTP_PORT", "NOTIFICATION_HTTP_PORT")]
+             for name in ("REGISTRATION_HTTP_PORT", "CATALOG_HTTP_PORT", "NOTIFICATION_HTTP_PORT", "STAFF_HTTP_PORT")]
 
-    assert status == 200 and mailbox_status == 200 and ready == [200, 200, 200]
+    assert status == 200 and mailbox_status == 200 and ready == [200, 200, 200, 200]
     assert [len(e["sessions"]) for e in events if "Wirtschaft trifft Verwaltung" in e["title"]] == [3]
     assert all("seats_free" in s for e in events for s in e["sessions"])
     assert "Wirtschaft trifft Verwaltung" in front_page
     assert any("http://localhost" in line for line in output)
-    assert len(descendants) >= 3 and postgres
+    assert len(descendants) >= 4 and postgres
 
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=60) == 0
     time.sleep(0.5)
     assert [p.pid for p in descendants if p.is_running() and p.status() != psutil.STATUS_ZOMBIE] == []
     assert [p.pid for p in postgres if p.is_running() and p.status() != psutil.STATUS_ZOMBIE] == []
+
+
+def test_make_dev_creates_the_demo_staff_sign_ins_and_prints_them(dev_stack, tmp_path):
+    """var/dev-accounts.json as issue 13 says; every account signs in; the organiser of the Industriekreis (which
+    organises the partnership meeting only) gets an access token with that organisation."""
+    process, ports, output = dev_stack
+    staff_url = f"http://localhost:{ports['STAFF_HTTP_PORT']}"
+    accounts = json.loads((tmp_path / "var" / "dev-accounts.json").read_text())
+    _, organisations = get_with_token(ports, "/api/staff/organisations", tmp_path)
+    industriekreis = next(o for o in json.loads(organisations) if o["name"].startswith("Industriekreis"))
+
+    assert accounts["url"] == staff_url and set(accounts) == {"url", "accounts"}
+    assert all(set(account) == {"email", "password", "roles"} for account in accounts["accounts"])
+    roles = [[role["role"] for role in account["roles"]] for account in accounts["accounts"]]
+    assert roles.count(["admin"]) == 1 and roles.count(["contact"]) == 1
+    organisers = {account["roles"][0]["organisation_id"]: account for account in accounts["accounts"]
+                  if account["roles"][0]["role"] == "organiser"}
+    assert set(organisers) == {o["id"] for o in json.loads(organisations)}
+    assert any(staff_url in line for line in output)
+    printed = "".join(output)
+    assert all(account["email"] in printed and account["password"] in printed for account in accounts["accounts"])
+
+    for account in accounts["accounts"]:
+        with httpx.Client(base_url=staff_url, timeout=10) as client:
+            form = client.get("/sign-in")
+            csrf = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)
+            signed_in = client.post("/sign-in", data={"email": account["email"], "password": account["password"],
+                                                      "csrf_token": csrf})
+            assert signed_in.status_code == 303, (account["email"], signed_in.text)
+            if account is organisers[industriekreis["id"]]:
+                home = client.get("/")
+                csrf = re.search(r'name="csrf_token" value="([^"]+)"', home.text).group(1)
+                token = client.post("/api/tokens", json={"audience": "registration"}, headers={"X-CSRF-Token": csrf})
+                claims = asyncio.run(TokenVerifier(f"{staff_url}/.well-known/jwks.json", staff_url,
+                                                   "registration").verify(token.json()["access_token"]))
+                assert [m.organisation_id for m in claims.memberships] == [UUID(industriekreis["id"])]
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=60) == 0
+
+
+def get_with_token(ports: dict[str, int], path: str, root: Path) -> tuple[int, str]:
+    """A catalog staff route with make dev's own token (var/staff-tokens.json)."""
+    token = json.loads((root / "var" / "staff-tokens.json").read_text())["catalog"]
+    request = urllib.request.Request(f"http://127.0.0.1:{ports['CATALOG_HTTP_PORT']}{path}",
+                                     headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request, timeout=5) as response:
+        return response.status, response.read().decode()
 
 
 def test_the_readmes_create_token_finds_the_database_of_make_dev(dev_stack, tmp_path):

@@ -12,11 +12,12 @@ from treffpunkt_shared.local_time import BERLIN
 
 from ..services import RunningService
 
-# Short waits, so that retries and schedules take milliseconds; the coalescing window and the
-# digest hour keep their defaults and are passed by the clock.
+# Short waits, so that retries and schedules take milliseconds; the coalescing window, the
+# digest hour and the reminder schedule keep their defaults and are passed by the clock.
 FAST = {
     "sender_poll_seconds": 0.05,
     "notice_poll_seconds": 0.05,
+    "reminder_poll_seconds": 0.05,
     "retry_initial_seconds": 0.05,
     "retry_max_seconds": 0.2,
     "smtp_timeout_seconds": 5,

@@ -49,6 +49,15 @@ def test_consumers_ignore_unknown_fields() -> None:
     assert envelope.parse_payload(CATALOG_EVENTS).event.title == example["title"]
 
 
+def test_an_event_snapshot_from_before_reminders_gets_the_default_schedule() -> None:
+    example = Event.model_json_schema()["examples"][0]
+    older = {name: value for name, value in example.items() if name != "reminder"}
+
+    schedule = Event.model_validate(older).reminder
+
+    assert (schedule.enabled, schedule.days_before, schedule.local_time) == (True, 2, "09:00")
+
+
 def test_unknown_event_types_are_ignored() -> None:
     envelope = Envelope(event_type="SomethingNew", producer="catalog", payload={"x": 1})
 

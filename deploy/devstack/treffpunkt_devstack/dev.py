@@ -2,8 +2,9 @@
 
 Starts a real PostgreSQL (data in `var/postgres`, kept across restarts), a Kafka broker (Apache Kafka
 on the local JVM, data in `var/kafka`, also kept; brokers.py says which broker and in what order), the
-SMTP mailbox with its web page, and the three services as separate processes with their demo data;
-prints where everything is; on Ctrl-C or SIGTERM stops it all. Any embedded part is replaced by a real
+SMTP mailbox with its web page, and the four services as separate processes with their demo data and
+demo staff sign-ins (`var/dev-accounts.json`); prints where everything is; on Ctrl-C or SIGTERM stops it
+all. Any embedded part is replaced by a real
 one when its environment variable is set: `DATABASE_URL`, `KAFKA_BOOTSTRAP_SERVERS`, `SMTP_HOST` (with
 `SMTP_PORT`, ...).
 """
@@ -27,7 +28,11 @@ from treffpunkt_shared.cli import DEV_ENV_FILE
 from .brokers import MOCK_NOTE, Broker, start_broker
 from .children import die_with_parent
 
-SERVICES = (("registration", 8000), ("catalog", 8001), ("notification", 8002))
+SERVICES = (("registration", 8000), ("catalog", 8001), ("notification", 8002), ("staff", 8003))
+# The services with staff bearer tokens of their own (`create-token`); the staff service manages machine tokens.
+TOKEN_SERVICES = ("registration", "catalog", "notification")
+DEV_ACCOUNTS_FILE = "dev-accounts.json"
+DEV_ACCOUNTS_DOMAIN = "dev.treffpunkt.example"
 
 
 @dataclass
@@ -55,6 +60,8 @@ class DevStack:
         self.env.setdefault("REGISTRATION_SIGNING_SECRET", self._signing_secret())
         # One minute rather than production's five, so that trying it out shows the contact persons' notice soon.
         self.env.setdefault("NOTIFICATION_COALESCING_WINDOW_SECONDS", "60")
+        staff_port = int(self.env.get("STAFF_HTTP_PORT", dict(SERVICES)["staff"]))
+        self.env.setdefault("STAFF_ISSUER", f"http://localhost:{staff_port}")
         self._start_postgres()
         self._write_cli_env()
         await self._start_kafka()
@@ -66,7 +73,8 @@ class DevStack:
             self.children.append(await self._spawn(name, port))
         await asyncio.gather(*(self._wait_ready(child) for child in self.children))
         await self._wait_for_copies()
-        self._print_summary(tokens, time.monotonic() - started)
+        accounts = await self._dev_accounts(tokens["catalog"])
+        self._print_summary(tokens, accounts, time.monotonic() - started)
 
     def _signing_secret(self) -> str:
         """The secret for registrants' links, made once and kept, so links in the mailbox keep working."""
@@ -125,12 +133,42 @@ class DevStack:
         """One staff token per service, made on the first start and kept in var/ (git ignores it)."""
         path = self.var / "staff-tokens.json"
         tokens = json.loads(path.read_text()) if path.exists() else {}
-        missing = [name for name, _ in SERVICES if name not in tokens]
+        missing = [name for name in TOKEN_SERVICES if name not in tokens]
         created = await asyncio.gather(*(self._run(name, "create-token", "make-dev") for name in missing))
         tokens |= {name: token.strip() for name, token in zip(missing, created, strict=True)}
         path.write_text(json.dumps(tokens, indent=2))
         path.chmod(0o600)
         return tokens
+
+    async def _dev_accounts(self, catalog_token: str) -> dict:
+        """The demo staff sign-ins: an admin, an organiser of each demo organisation, a contact account for a
+        demo contact person (the catalog's, read through its staff API). Their passwords are made on the first
+        start and kept in var/dev-accounts.json, which the staff service imports at every start."""
+        catalog = next(c for c in self.children if c.name == "catalog")
+
+        def staff_list(path: str) -> list[dict]:
+            request = urllib.request.Request(f"http://127.0.0.1:{catalog.port}/api/staff/{path}",
+                                             headers={"Authorization": f"Bearer {catalog_token}"})
+            with urllib.request.urlopen(request, timeout=5) as response:
+                return json.loads(response.read())
+
+        organisations, contacts = await asyncio.gather(asyncio.to_thread(staff_list, "organisations"),
+                                                       asyncio.to_thread(staff_list, "contact-persons"))
+        wanted = [(f"admin@{DEV_ACCOUNTS_DOMAIN}", [{"role": "admin"}])]
+        wanted += [(f"{_slug(o['name'])}@{DEV_ACCOUNTS_DOMAIN}", [{"role": "organiser", "organisation_id": o["id"]}])
+                   for o in organisations]
+        contact = min(contacts, key=lambda c: c["name"])  # the same one at every start
+        wanted.append((contact["email"], [{"role": "contact", "contact_person_id": contact["id"]}]))
+
+        path = self.var / DEV_ACCOUNTS_FILE
+        kept = {a["email"]: a["password"] for a in json.loads(path.read_text())["accounts"]} if path.exists() else {}
+        document = {"url": self.env["STAFF_ISSUER"], "accounts": [
+            {"email": email, "password": kept.get(email) or secrets.token_urlsafe(12), "roles": roles}
+            for email, roles in wanted]}
+        path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        path.chmod(0o600)
+        await self._run("staff", "import-accounts", str(path))
+        return document
 
     async def _run(self, service: str, *args: str) -> str:
         process = await asyncio.create_subprocess_exec(
@@ -176,7 +214,7 @@ class DevStack:
         await _poll(copied, timeout=timeout, failure=f"registration has no copy of the catalog's events after "
                     f"{timeout:.0f}s; see {registration.log_path}")
 
-    def _print_summary(self, tokens: dict[str, str], seconds: float) -> None:
+    def _print_summary(self, tokens: dict[str, str], accounts: dict, seconds: float) -> None:
         lines = [f"\nTreffpunkt is running (ready in {seconds:.1f}s). Ctrl-C stops everything.\n"]
         for child in self.children:
             lines.append(f"  {child.name:<13} http://localhost:{child.port}   (API docs: /docs, log: {child.log_path})")
@@ -188,6 +226,10 @@ class DevStack:
                      "before they are sent (NOTIFICATION_COALESCING_WINDOW_SECONDS).")
         lines.append("\n  Staff tokens (Authorization: Bearer ...), kept in var/staff-tokens.json:")
         lines += [f"    {name:<13} {token}" for name, token in tokens.items()]
+        lines.append(f"\n  Staff sign-in at {accounts['url']} (kept in var/{DEV_ACCOUNTS_FILE}):")
+        for account in accounts["accounts"]:
+            roles = ", ".join(role["role"] for role in account["roles"])
+            lines.append(f"    {roles:<10} {account['email']:<58} {account['password']}")
         lines.append(f"\n  Try: curl http://localhost:{self.children[1].port}/api/events\n")
         if self._kafka is not None and self._kafka.is_mock:
             lines.append("  " + MOCK_NOTE + "\n")
@@ -232,6 +274,14 @@ async def _poll(condition: Callable[[], Awaitable[bool]], *, timeout: float, fai
         if time.monotonic() > deadline:
             raise RuntimeError(failure)
         await asyncio.sleep(0.2)
+
+
+def _slug(name: str) -> str:
+    """An address's local part from an organisation's name: "Stadt Musterstadt, Amt für Wirtschaftsförderung"
+    gives "stadt-musterstadt-amt-fuer-wirtschaftsfoerderung"."""
+    for letter, spelt in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        name = name.lower().replace(letter, spelt)
+    return "-".join("".join(c if c.isascii() and c.isalnum() else " " for c in name).split())
 
 
 def _read(url: str, timeout: float = 5) -> str:

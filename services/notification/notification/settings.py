@@ -1,40 +1,26 @@
 """The notification service's settings, from the environment with the prefix `NOTIFICATION_`.
 
-The SMTP server is part of the deployment like the database, so its settings may also be given
-without the prefix (`SMTP_HOST`, `SMTP_PORT`, ...), as `make dev` and compose do.
+The SMTP server and the sender are `treffpunkt_shared.smtp`'s settings: like the database, the server's
+may also be given without the prefix (`SMTP_HOST`, `SMTP_PORT`, ...), as `make dev` and compose do.
 """
 
-from email.headerregistry import Address
 from pathlib import Path
-from typing import ClassVar, Self
+from typing import ClassVar
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from treffpunkt_shared.settings import ServiceSettings
+from treffpunkt_shared.smtp import SMTP_ENV_NAMES, SmtpSettings
 
 
-class NotificationSettings(ServiceSettings):
+class NotificationSettings(SmtpSettings, ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="NOTIFICATION_", extra="ignore", case_sensitive=False)
     service_name: ClassVar[str] = "notification"
-    shared_env_names: ClassVar[frozenset[str]] = ServiceSettings.shared_env_names | {
-        "smtp_host", "smtp_port", "smtp_username", "smtp_password", "smtp_starttls", "smtp_tls",
-    }
+    shared_env_names: ClassVar[frozenset[str]] = ServiceSettings.shared_env_names | SMTP_ENV_NAMES
 
     http_port: int = Field(8002, description="Port of the HTTP server.")
-
-    smtp_host: str = Field("localhost", description="SMTP server (relay) that takes the emails.")
-    smtp_port: int = Field(25, ge=1, le=65535, description="Its port (25, 587 with STARTTLS, 465 with TLS; 1025 in make dev).")
-    smtp_username: str = Field("", description="User name for SMTP AUTH; empty: no login.")
-    smtp_password: SecretStr = Field(SecretStr(""), description="Password for SMTP AUTH.")
-    smtp_starttls: bool = Field(False, description="Upgrade the connection with STARTTLS.")
-    smtp_tls: bool = Field(False, description="Connect with TLS from the start (implicit TLS, port 465).")
-    smtp_timeout_seconds: float = Field(30.0, gt=0, description="Timeout of each SMTP command and of connecting.")
     smtp_pool_size: int = Field(4, ge=1, description="SMTP connections kept open and reused.")
-
-    sender_name: str = Field("Treffpunkt", description="Display name in the From header.")
-    sender_address: str = Field("treffpunkt@example.org", description="Address in the From header and the envelope "
-                                "sender; its domain also names the Message-IDs and calendar UIDs.")
 
     coalescing_window_seconds: float = Field(300.0, gt=0, description="A contact person in `immediate` mode gets at "
                                              "most one notice per window, listing everything new since the last.")
@@ -57,17 +43,5 @@ class NotificationSettings(ServiceSettings):
     sender_poll_seconds: float = Field(1.0, gt=0, description="How often the sender looks for emails to send.")
     notice_poll_seconds: float = Field(10.0, gt=0, description="How often the contact persons' notices and digests "
                                        "are checked for being due.")
-
-    @model_validator(mode="after")
-    def _one_kind_of_tls(self) -> Self:
-        if self.smtp_tls and self.smtp_starttls:
-            raise ValueError("smtp_tls and smtp_starttls exclude each other: choose implicit TLS or STARTTLS")
-        return self
-
-    @property
-    def sender(self) -> Address:
-        return Address(display_name=self.sender_name, addr_spec=self.sender_address)
-
-    @property
-    def sender_domain(self) -> str:
-        return self.sender.domain
+    reminder_poll_seconds: float = Field(60.0, gt=0, description="How often the events' reminder schedules are "
+                                         "checked for reminders that are due.")

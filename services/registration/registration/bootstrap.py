@@ -10,11 +10,11 @@ from fastapi.staticfiles import StaticFiles
 from opentelemetry.trace import TracerProvider
 
 from treffpunkt_shared.contracts.registration import REGISTRATION_TOPIC
+from treffpunkt_shared.rate_limits import purge_expired
 from treffpunkt_shared.runtime import create_app as create_service_app
 from treffpunkt_shared.runtime import create_runtime
 
 from .adapters.decision_waiter import DecisionWaiter
-from .adapters.rate_limits import purge_expired
 from .entrypoints import api, calendar_feeds, consumers, pages, staff_api
 from .entrypoints.errors import invalid_request
 from .links import Links

@@ -5,8 +5,6 @@ types), for the pages and the JSON API alike. Two languages and some dozen phras
 from collections.abc import Mapping
 from typing import Any
 
-LANGUAGES = ("de", "en")
-
 TEXTS: dict[str, dict[str, str]] = {
     "de": {
         "events": "Veranstaltungen",
@@ -269,28 +267,6 @@ TEXTS: dict[str, dict[str, str]] = {
 def texts(lang: str | None) -> dict[str, str]:
     """The words in `lang`; German for a language we do not speak (a page's `?lang=fr`, say)."""
     return TEXTS.get(lang or "de", TEXTS["de"])
-
-
-def supported(lang: str | None) -> str:
-    """`lang` if we speak it, else German."""
-    return lang if lang in LANGUAGES else "de"
-
-
-def accepted_language(header: str | None) -> str:
-    """The language an `Accept-Language` header prefers among ours (`en-GB;q=0.9, de;q=0.8`), else German."""
-    preferences = []
-    for position, item in enumerate((header or "").split(",")):
-        tag, _, parameters = item.strip().partition(";")
-        weight = 1.0
-        if parameters.strip().startswith("q="):
-            try:
-                weight = float(parameters.strip()[2:])
-            except ValueError:
-                continue
-        language = tag.strip().split("-")[0].lower()
-        if language in LANGUAGES and weight > 0:
-            preferences.append((-weight, position, language))
-    return min(preferences)[2] if preferences else "de"
 
 
 def validation_message(lang: str, error: Mapping[str, Any], field: str | int | None) -> str:

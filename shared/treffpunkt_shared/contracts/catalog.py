@@ -6,7 +6,7 @@ its sessions and their contact persons; when a contact person changes, the catal
 events whose sessions list them again.
 """
 
-from datetime import datetime
+from datetime import datetime, time
 from enum import StrEnum
 from typing import ClassVar
 from uuid import UUID
@@ -111,6 +111,31 @@ class Session(_Snapshot):
     contact_persons: list[ContactPerson] = Field(default_factory=list, description="Who to ask; they are told about registrations.")
 
 
+DEFAULT_REMINDER_DAYS_BEFORE = 2
+DEFAULT_REMINDER_LOCAL_TIME = "09:00"
+MAX_REMINDER_DAYS_BEFORE = 60
+# A time of day on Berlin's clocks as people write it, without an offset: the schedule follows those
+# clocks in summer and winter (and JSON Schema's "time" format would demand an offset).
+LOCAL_TIME_OF_DAY = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+
+
+class ReminderSchedule(_Snapshot):
+    """When the confirmed participants are reminded of the event by email: `days_before` the day the
+    event starts, at `local_time` in Europe/Berlin (two days before at 09:00 unless staff change it)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"enabled": True, "days_before": 2, "local_time": "09:00"}]})
+
+    enabled: bool = Field(True, description="Whether reminders are sent at all.")
+    days_before: int = Field(DEFAULT_REMINDER_DAYS_BEFORE, ge=0, le=MAX_REMINDER_DAYS_BEFORE,
+                             description="How many days before the day of the start (0: on that day).")
+    local_time: str = Field(DEFAULT_REMINDER_LOCAL_TIME, pattern=LOCAL_TIME_OF_DAY,
+                            description="Time of day in Europe/Berlin (`HH:MM`), without offset.")
+
+    @property
+    def time_of_day(self) -> time:
+        return time.fromisoformat(self.local_time)
+
+
 class Event(_Snapshot):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "id": _EVENT_ID, "title": "Wirtschaft trifft Verwaltung",
@@ -121,6 +146,7 @@ class Event(_Snapshot):
         "starts_at": "2027-03-10T14:00:00+01:00", "ends_at": "2027-03-10T17:30:00+01:00",
         "registration_deadline": "2027-03-03T23:59:00+01:00",
         "what_to_bring": None, "sessions": [_SESSION_EXAMPLE],
+        "reminder": {"enabled": True, "days_before": 2, "local_time": "09:00"},
     }]})
 
     id: UUID = Field(description="The event's id.")
@@ -136,6 +162,9 @@ class Event(_Snapshot):
     registration_deadline: datetime = Field(description="Registrations are accepted until then.")
     what_to_bring: str | None = Field(None, description="What participants should bring, if anything.")
     sessions: list[Session] = Field(default_factory=list, description="The parallel sessions, in order.")
+    # A default, so that snapshots published before reminders existed still parse (and get the default).
+    reminder: ReminderSchedule = Field(default_factory=ReminderSchedule,
+                                       description="When confirmed participants are reminded by email.")
 
 
 class OrganisationSaved(EventPayload):

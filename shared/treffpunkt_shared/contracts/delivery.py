@@ -31,6 +31,7 @@ class EmailKind(StrEnum):
     contact_notice = "contact_notice"
     contact_digest = "contact_digest"
     links = "links"
+    reminder = "reminder"
 
 
 _EMAIL = {

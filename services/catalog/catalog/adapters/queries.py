@@ -47,6 +47,8 @@ jsonb_build_object(
 _EVENTS = f"""
 SELECT e.id, e.title, e.description, e.status, e.programme_id, e.venue_name, e.venue_address,
        e.starts_at, e.ends_at, e.registration_deadline, e.what_to_bring,
+       jsonb_build_object('enabled', e.reminder_enabled, 'days_before', e.reminder_days_before,
+                          'local_time', to_char(e.reminder_local_time, 'HH24:MI')) AS reminder,
        COALESCE((
            SELECT jsonb_agg(jsonb_build_object('id', o.id, 'name', o.name, 'kind', o.kind, 'website', o.website)
                             ORDER BY eo.position)

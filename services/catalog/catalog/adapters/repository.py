@@ -13,7 +13,7 @@ from uuid import UUID
 
 import asyncpg
 
-from treffpunkt_shared.contracts.catalog import EventStatus, OrganisationKind
+from treffpunkt_shared.contracts.catalog import EventStatus, OrganisationKind, ReminderSchedule
 from treffpunkt_shared.errors import InvalidField
 
 from ..domain.model import ContactPerson, Event, Organisation, Programme, Session
@@ -204,7 +204,8 @@ class CatalogRepository:
         row = await self._conn.fetchrow(
             """
             SELECT id, title, venue_name, starts_at, ends_at, registration_deadline, status, description,
-                   programme_id, venue_address, what_to_bring,
+                   programme_id, venue_address, what_to_bring, reminder_enabled, reminder_days_before,
+                   reminder_local_time,
                    ARRAY(SELECT organisation_id FROM event_organiser
                          WHERE event_id = event.id ORDER BY position) AS organiser_ids
             FROM event WHERE id = $1 FOR UPDATE
@@ -213,14 +214,19 @@ class CatalogRepository:
         )
         if row is None:
             return None
-        return Event(**{**row, "status": EventStatus(row["status"]), "organiser_ids": tuple(row["organiser_ids"])})
+        fields = dict(row)
+        reminder = ReminderSchedule(enabled=fields.pop("reminder_enabled"), days_before=fields.pop("reminder_days_before"),
+                                    local_time=fields.pop("reminder_local_time").strftime("%H:%M"))
+        return Event(**{**fields, "status": EventStatus(row["status"]), "organiser_ids": tuple(row["organiser_ids"]),
+                        "reminder": reminder})
 
     async def add_event(self, event: Event) -> None:
         await self._conn.execute(
             """
             INSERT INTO event (id, title, description, status, programme_id, venue_name, venue_address,
-                               starts_at, ends_at, registration_deadline, what_to_bring)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                               starts_at, ends_at, registration_deadline, what_to_bring, reminder_enabled,
+                               reminder_days_before, reminder_local_time)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
             """,
             *self._event_values(event),
         )
@@ -231,7 +237,8 @@ class CatalogRepository:
             """
             UPDATE event SET title = $2, description = $3, status = $4, programme_id = $5, venue_name = $6,
                              venue_address = $7, starts_at = $8, ends_at = $9, registration_deadline = $10,
-                             what_to_bring = $11, updated_at = now()
+                             what_to_bring = $11, reminder_enabled = $12, reminder_days_before = $13,
+                             reminder_local_time = $14, updated_at = now()
             WHERE id = $1
             """,
             *self._event_values(event),
@@ -241,7 +248,8 @@ class CatalogRepository:
     @staticmethod
     def _event_values(event: Event) -> tuple:
         return (event.id, event.title, event.description, event.status, event.programme_id, event.venue_name,
-                event.venue_address, event.starts_at, event.ends_at, event.registration_deadline, event.what_to_bring)
+                event.venue_address, event.starts_at, event.ends_at, event.registration_deadline, event.what_to_bring,
+                event.reminder.enabled, event.reminder.days_before, event.reminder.time_of_day)
 
     async def _save_organisers(self, event: Event) -> None:
         await self._conn.execute("DELETE FROM event_organiser WHERE event_id = $1", event.id)

@@ -9,7 +9,14 @@ from uuid import UUID
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
-from treffpunkt_shared.contracts.catalog import OrganisationKind
+from treffpunkt_shared.contracts.catalog import (
+    DEFAULT_REMINDER_DAYS_BEFORE,
+    DEFAULT_REMINDER_LOCAL_TIME,
+    LOCAL_TIME_OF_DAY,
+    MAX_REMINDER_DAYS_BEFORE,
+    OrganisationKind,
+    ReminderSchedule,
+)
 from treffpunkt_shared.contracts.registration import VISIBLE_LINE, PhoneNumber
 
 
@@ -74,9 +81,35 @@ class Command(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     def values(self) -> dict[str, Any]:
-        """The given fields (for updates: only those sent), lists as tuples like the domain keeps them."""
-        return {name: tuple(value) if isinstance(value, list) else value
-                for name, value in self.model_dump(exclude_unset=True).items()}
+        """The given fields (for updates: only those sent), lists as tuples like the domain keeps them, a
+        reminder schedule whole (its fields left out take their defaults)."""
+        given = self.model_dump(exclude_unset=True)
+        return {name: _domain_value(getattr(self, name)) if name in _WHOLE else tuple(value) if isinstance(value, list)
+                else value for name, value in given.items()}
+
+
+class Reminder(Command):
+    """When the confirmed participants are reminded by email; sent whole (a field left out takes its default)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"enabled": True, "days_before": 1, "local_time": "18:00"}]})
+
+    enabled: bool = Field(True, description="Whether reminders are sent; false switches them off.")
+    days_before: int = Field(DEFAULT_REMINDER_DAYS_BEFORE, ge=0, le=MAX_REMINDER_DAYS_BEFORE,
+                             description="How many days before the day of the start (0: on that day).")
+    local_time: str = Field(DEFAULT_REMINDER_LOCAL_TIME, pattern=LOCAL_TIME_OF_DAY,
+                            description="Time of day in Europe/Berlin (`HH:MM`), without offset.")
+
+
+EventReminder = Annotated[Reminder, Field(description="When confirmed participants are reminded by email; by default "
+                                          "two days before the start at 09:00 Europe/Berlin.")]
+
+
+# Fields given as an object that the domain keeps as one value.
+_WHOLE = {"reminder"}
+
+
+def _domain_value(value: Reminder) -> ReminderSchedule:
+    return ReminderSchedule.model_validate(value.model_dump())
 
 
 # In the Update* commands a default of None stands for "left out"; a non-nullable field sent as null
@@ -140,6 +173,7 @@ class CreateEvent(Command):
     ends_at: EndsAt
     registration_deadline: RegistrationDeadline
     what_to_bring: WhatToBring = None
+    reminder: EventReminder = Reminder()
 
 
 class UpdateEvent(Command):
@@ -153,6 +187,7 @@ class UpdateEvent(Command):
     ends_at: EndsAt = None
     registration_deadline: RegistrationDeadline = None
     what_to_bring: WhatToBring = None
+    reminder: EventReminder = None
 
 
 class AddSession(Command):

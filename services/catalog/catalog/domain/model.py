@@ -1,12 +1,12 @@
 """The catalog's aggregates and the rules each must keep."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Self
 from uuid import UUID
 
-from treffpunkt_shared.contracts.catalog import EventStatus, OrganisationKind
+from treffpunkt_shared.contracts.catalog import EventStatus, OrganisationKind, ReminderSchedule
 from treffpunkt_shared.errors import Conflict, InvalidField
 
 from .seats import Seats
@@ -75,6 +75,7 @@ class Event:
     organiser_ids: tuple[UUID, ...] = ()
     venue_address: str = ""
     what_to_bring: str | None = None
+    reminder: ReminderSchedule = field(default_factory=ReminderSchedule)
 
     def __post_init__(self) -> None:
         if self.ends_at <= self.starts_at:

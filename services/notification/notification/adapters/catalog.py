@@ -2,13 +2,14 @@
 service needs."""
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
 import asyncpg
 
-from treffpunkt_shared.contracts.catalog import Event, Session
+from treffpunkt_shared.contracts.catalog import Event, EventStatus, ReminderSchedule, Session
 
 from ..domain.model import session_of
 
@@ -26,6 +27,30 @@ async def event_for_update(conn: asyncpg.Connection, event_id: UUID) -> StoredEv
         "SELECT snapshot::text AS snapshot, saved_at FROM catalog_event WHERE id = $1 FOR UPDATE", event_id
     )
     return StoredEvent(Event.model_validate_json(row["snapshot"]), row["saved_at"]) if row else None
+
+
+@dataclass(frozen=True)
+class EventReminder:
+    event_id: UUID
+    starts_at: datetime
+    schedule: ReminderSchedule
+
+
+async def reminders_of_events_starting(conn: asyncpg.Connection | asyncpg.Pool, statuses: Sequence[EventStatus], *,
+                                       after: datetime, until: datetime) -> list[EventReminder]:
+    """The reminder schedules of the events in `statuses` that start in (`after`, `until`]: only the
+    schedule is parsed, not the whole snapshot (this runs every few seconds)."""
+    rows = await conn.fetch(
+        """
+        SELECT id, starts_at, snapshot->'reminder' AS reminder FROM catalog_event
+        WHERE status = ANY($1::text[]) AND starts_at > $2 AND starts_at <= $3
+        ORDER BY starts_at, id
+        """,
+        list(statuses), after, until,
+    )
+    # A snapshot from before reminders existed has none: it gets the default, as the contract says.
+    return [EventReminder(row["id"], row["starts_at"], ReminderSchedule.model_validate(row["reminder"] or {}))
+            for row in rows]
 
 
 def _lists_contact(contact_person_id: UUID) -> str:

@@ -9,6 +9,7 @@ from uuid import UUID
 
 import asyncpg
 
+from treffpunkt_shared.contracts.delivery import EmailKind
 from treffpunkt_shared.contracts.registration import Language, Registration
 
 from ..domain.model import STILL_REGISTERED, Registrant, RegistrationStatus
@@ -96,6 +97,23 @@ async def still_registered(conn: asyncpg.Connection, event_id: UUID) -> list[Kno
     rows = await conn.fetch(
         f"SELECT {_COLUMNS} FROM registration WHERE event_id = $1 AND status = ANY($2::text[]) ORDER BY id",
         event_id, list(STILL_REGISTERED),
+    )
+    return [_known(row) for row in rows]
+
+
+async def to_remind(conn: asyncpg.Connection, event_id: UUID, *, confirmed_by: datetime) -> list[KnownRegistration]:
+    """The event's registrations that were confirmed by `confirmed_by` and still are, without a reminder
+    yet; locked until the caller's transaction ends, so that a cancellation handled meanwhile comes after
+    the reminder is queued. One that the consumer is changing right now is left for the next round
+    (SKIP LOCKED: neither waits for the other, and then it is seen as it has become)."""
+    rows = await conn.fetch(
+        f"""
+        SELECT {_COLUMNS} FROM registration r
+        WHERE event_id = $1 AND status = 'confirmed' AND updated_at <= $2
+          AND NOT EXISTS (SELECT 1 FROM email e WHERE e.registration_id = r.id AND e.kind = $3)
+        ORDER BY id FOR UPDATE SKIP LOCKED
+        """,
+        event_id, confirmed_by, EmailKind.reminder,
     )
     return [_known(row) for row in rows]
 

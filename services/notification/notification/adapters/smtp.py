@@ -12,6 +12,8 @@ from contextlib import suppress
 
 import aiosmtplib
 
+from treffpunkt_shared.smtp import smtp_client
+
 from ..settings import NotificationSettings
 from .mime import OutgoingEmail
 
@@ -90,17 +92,7 @@ class SmtpPool:
                 return client
             client.close()  # the server closed it while it was idle
         settings = self._settings
-        client = aiosmtplib.SMTP(
-            hostname=settings.smtp_host,
-            port=settings.smtp_port,
-            username=settings.smtp_username or None,
-            password=settings.smtp_password.get_secret_value() or None,
-            use_tls=settings.smtp_tls,
-            start_tls=settings.smtp_starttls,
-            timeout=settings.smtp_timeout_seconds,
-            # Naming ourselves spares the DNS lookup of socket.getfqdn() on every connect.
-            local_hostname=settings.sender_domain,
-        )
+        client = smtp_client(settings)
         await client.connect()
         log.debug("SMTP connection to %s:%d opened", settings.smtp_host, settings.smtp_port)
         return client

@@ -1,5 +1,5 @@
-"""The background work that runs beside the consumers and the HTTP API: the sender and the contact
-persons' notice schedule."""
+"""The background work that runs beside the consumers and the HTTP API: the sender, the contact
+persons' notice schedule and the events' reminders."""
 
 import asyncio
 import logging

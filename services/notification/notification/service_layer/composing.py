@@ -23,6 +23,7 @@ from ..adapters.mime import CalendarAttachment, OutgoingEmail, mime_message
 from ..adapters.registrations import FillLevel, KnownRegistration
 from ..adapters.templates import Templates
 from ..domain.model import CalendarMethod, calendar_uid, session_of
+from ..domain.reminders import reminder_withdrawn
 from ..settings import NotificationSettings
 
 _CALENDAR_FILENAMES = {Language.de: "termin.ics", Language.en: "event.ics"}
@@ -33,6 +34,10 @@ DATABASE_AWAY = (OSError, asyncpg.PostgresError, asyncpg.InterfaceError)
 
 class NotRenderableYet(Exception):
     """The local data the email needs has not arrived (yet); a later attempt may find it."""
+
+
+class ReminderWithdrawn(Exception):
+    """A reminder that no longer applies when it is to go out: it is not sent, and the delivery log says why."""
 
 
 @dataclass(frozen=True)
@@ -110,6 +115,8 @@ class Composer:
         session = session_of(event, registration.session_id if registration else None)
         if registration is None or event is None or session is None:
             raise NotRenderableYet(f"event {email.event_id} or its session is not in the local copy of the catalog")
+        if email.kind is EmailKind.reminder and (reason := reminder_withdrawn(registration.status, event, now)):
+            raise ReminderWithdrawn(f"not sent: {reason}")
         details = email.details
         context = {
             "participant": registration,

@@ -26,6 +26,7 @@ import asyncpg
 from opentelemetry.trace import SpanKind, Tracer
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, stop_after_delay, wait_exponential, wait_random_exponential
 
+from treffpunkt_shared.clock import Clock
 from treffpunkt_shared.contracts.delivery import EmailFailed, EmailSent
 from treffpunkt_shared.contracts.envelope import EventPayload
 from treffpunkt_shared.logs import correlation_id
@@ -36,7 +37,6 @@ from ..adapters import emails
 from ..adapters.emails import Attempt, QueuedEmail
 from ..adapters.mime import OutgoingEmail
 from ..adapters.smtp import PermanentSmtpFailure, SmtpFailure, SmtpPool, TransientSmtpFailure
-from ..domain.clock import Clock
 from ..metrics import EMAILS_FAILED, EMAILS_RETRIED, EMAILS_SENT
 from ..settings import NotificationSettings
 from .composing import DATABASE_AWAY, Composer, NotRenderableYet

@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..domain.clock import Clock
+from treffpunkt_shared.clock import Clock
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,11 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 
 from treffpunkt_shared.db import DatabasePool
+from treffpunkt_shared.languages import accepted_language
 
 from ..adapters.decision_waiter import DecisionWaiter
 from ..links import Links
 from ..settings import RegistrationSettings
-from ..texts import accepted_language
 
 
 async def _links(request: Request) -> Links:

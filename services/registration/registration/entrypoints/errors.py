@@ -5,8 +5,9 @@ from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
 
 from treffpunkt_shared.http import invalid_request_answer
+from treffpunkt_shared.languages import LANGUAGES, accepted_language
 
-from ..texts import LANGUAGES, accepted_language, validation_message
+from ..texts import validation_message
 
 
 async def invalid_request(request: Request, error: RequestValidationError) -> Response:

@@ -20,6 +20,7 @@ from treffpunkt_shared.catalog_copy import get_event, published_events
 from treffpunkt_shared.contracts.catalog import Event
 from treffpunkt_shared.contracts.registration import CancelledBy
 from treffpunkt_shared.errors import InvalidField, Refused, TooManyRequests
+from treffpunkt_shared.languages import supported
 from treffpunkt_shared.local_time import BERLIN
 
 from ..adapters import repository
@@ -29,7 +30,7 @@ from ..service_layer.links import send_links_again
 from ..service_layer.register import register
 from ..service_layer.views import view
 from ..settings import RegistrationSettings
-from ..texts import supported, texts, validation_message
+from ..texts import texts, validation_message
 from .dependencies import LinksDep, Pool, Settings, Waiter
 from .limits import admit_registration
 

@@ -5,6 +5,7 @@ Revises: 0002
 """
 
 from treffpunkt_shared.migrations import execute_script
+from treffpunkt_shared.rate_limits import RATE_LIMITS_V1
 
 revision = "0003"
 down_revision = "0002"
@@ -13,14 +14,8 @@ depends_on = None
 
 
 def upgrade() -> None:
-    # `key` is a hash for addresses (no personal data kept), the token's name for machine clients.
+    execute_script(RATE_LIMITS_V1)
     execute_script("""
-    CREATE TABLE rate_limit (
-        key text NOT NULL,
-        window_start timestamptz NOT NULL,
-        hits integer NOT NULL,
-        CONSTRAINT rate_limit_pkey PRIMARY KEY (key, window_start)
-    );
     -- Websites' servers that register people (not staff: their tokens read nothing), stored as hashes.
     CREATE TABLE api_client (
         id bigint GENERATED ALWAYS AS IDENTITY CONSTRAINT api_client_pkey PRIMARY KEY,

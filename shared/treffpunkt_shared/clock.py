@@ -1,4 +1,5 @@
-"""The time the service's schedules follow (coalescing windows, daily digests).
+"""The time a service follows (notification: coalescing windows, daily digests, reminders; staff: session
+timeouts, key ages).
 
 Passed in rather than read from the system, so tests move time forward instead of waiting for it.
 """

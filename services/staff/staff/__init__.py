@@ -1,0 +1,1 @@
+"""Treffpunkt staff service: staff accounts, sign-in, access tokens for the other services."""

@@ -1,0 +1,3 @@
+from treffpunkt_shared.migrations import run_env
+
+run_env()
