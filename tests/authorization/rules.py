@@ -9,7 +9,9 @@ the answer; the others must be absent. A changing route (or an `audited` reading
 entries naming the principal when it succeeds, and none when it is refused.
 
 A new staff route needs a rule here (test_matrix fails for a route without one, and for a rule without a route).
-The staff service's routes plug in as a fourth service: its name in MATRIX_SERVICES, its rules below.
+The staff service's admin routes plug in as a fourth service: its name in MATRIX_SERVICES, the principals'
+headers for it (principals.make_principals: its accounts sign in with a session cookie and a CSRF header), its
+rules below; its audit table is its own (test_matrix reads the shared one of the other three).
 """
 
 from collections.abc import Callable
