@@ -92,6 +92,7 @@ async def test_totp_pages_by_keyboard_and_accessible(start_staff, page: Page, cl
     await page.wait_for_url(f"{base}/account/totp?lang=de")  # an admin must set it up first
     assert "vorgeschrieben" in await page.locator("[role=status]").text_content()
     assert await page.locator("img.qr").get_attribute("alt") == "QR-Code zum Einrichten in der Authenticator-App"
+    assert await page.locator("img.qr").evaluate("img => img.complete && img.naturalWidth") > 0  # shown, CSP and all
     await check_any_page(page)
     secret = re.sub(r"\s", "", await page.locator("code.secret").text_content())
     totp = pyotp.TOTP(secret)
