@@ -92,7 +92,9 @@ async def test_totp_pages_by_keyboard_and_accessible(start_staff, page: Page, cl
     await page.wait_for_url(f"{base}/account/totp?lang=de")  # an admin must set it up first
     assert "vorgeschrieben" in await page.locator("[role=status]").text_content()
     assert await page.locator("img.qr").get_attribute("alt") == "QR-Code zum Einrichten in der Authenticator-App"
+    assert await page.locator("img.qr").evaluate("img => img.complete && img.naturalWidth") > 0  # shown, CSP and all
     await check_any_page(page)
+    assert await page.locator("form[action='/sign-out'] button").text_content() == "Abmelden"  # the one way out
     secret = re.sub(r"\s", "", await page.locator("code.secret").text_content())
     totp = pyotp.TOTP(secret)
     await _type_into(page, "code", "12345")
@@ -105,6 +107,7 @@ async def test_totp_pages_by_keyboard_and_accessible(start_staff, page: Page, cl
     await check_any_page(page)
     await page.goto(f"{base}/account/totp?lang=en")
     await check_any_page(page)
+    assert await page.locator("a[href='/?lang=en']").count() == 1  # set up: the way back to the start page
 
     # Signing in again: the code's page after the password.
     await page.goto(f"{base}/")

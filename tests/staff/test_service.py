@@ -23,9 +23,9 @@ async def test_create_admin_prints_a_password_once_and_stores_only_its_hash(staf
     assert process.returncode == 0, stderr.decode()
     email, password = stdout.decode().split()
     assert email == "Chefin@example.org"
-    [row] = await staff.fetch("""SELECT a.email, a.display_name, a.password_hash, m.role FROM staff_account a
+    [row] = await staff.fetch("""SELECT a.id, a.email, a.display_name, a.password_hash, m.role FROM staff_account a
                                  JOIN staff_membership m ON m.account_id = a.id""")
     assert (row["email"], row["display_name"], row["role"]) == ("chefin@example.org", "Erika Chefin", "admin")
     assert row["password_hash"].startswith("$argon2id$") and password not in row["password_hash"]
-    [entry] = await staff.fetch("SELECT actor, action FROM audit_entry")
+    [entry] = await staff.fetch("SELECT actor, action FROM audit_entry WHERE target_id = $1", str(row["id"]))
     assert (entry["actor"], entry["action"]) == ("command-line", "account_created")
