@@ -38,4 +38,5 @@ notification.delivery.v1              6           604800000     delete
 catalog.catalog.v1.dlq                1           1209600000    delete
 catalog.seat.v1.dlq                   1           1209600000    delete
 registration.registration.v1.dlq      1           1209600000    delete
+notification.delivery.v1.dlq          1           1209600000    delete
 TOPICS

@@ -2,7 +2,7 @@
 letters come from `treffpunkt_shared.messaging.consumer`). The registration service's outcomes on the
 same topic are not the catalog's business."""
 
-from treffpunkt_shared.contracts.registration import RegistrationCancelled, RegistrationRequested
+from treffpunkt_shared.contracts.registration import RegistrationCancelled, RegistrationErased, RegistrationRequested
 from treffpunkt_shared.messaging.consumer import HandlerTable
 
 from ..service_layer import allocation
@@ -10,4 +10,5 @@ from ..service_layer import allocation
 HANDLERS: HandlerTable = {
     RegistrationRequested: allocation.decide_requests,
     RegistrationCancelled: allocation.release_cancelled,
+    RegistrationErased: allocation.release_erased,
 }

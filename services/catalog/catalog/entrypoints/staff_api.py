@@ -10,14 +10,14 @@ from fastapi import APIRouter, Query, Response, status
 
 from treffpunkt_shared.auth import STAFF_REFUSALS
 from treffpunkt_shared.contracts.catalog import ContactPerson, EventStatus, Organisation, Programme
-from treffpunkt_shared.errors import require_found
+from treffpunkt_shared.errors import InvalidField, require_found
 
 from ..adapters import queries
 from ..domain import commands
 from ..domain.status import StatusChange
 from ..read_models import StaffEvent, StaffSession
 from ..service_layer import handlers
-from .dependencies import STAFF_READ, STAFF_WRITE, Connection
+from .dependencies import STAFF_READ, STAFF_WRITE, Connection, Settings
 
 _NOT_FOUND = {404: {"description": "Nothing with that id."}}
 _CONFLICT = {409: {"description": "The change does not fit the current state (e.g. the event is cancelled)."}}
@@ -128,7 +128,10 @@ async def list_events(
 
 @router.post("/events", status_code=status.HTTP_201_CREATED, dependencies=[STAFF_WRITE],
              summary="Create an event as a draft")
-async def create_event(command: commands.CreateEvent, conn: Connection) -> StaffEvent:
+async def create_event(command: commands.CreateEvent, conn: Connection, settings: Settings) -> StaffEvent:
+    if command.retention_days is None:
+        command = command.model_copy(update={"retention_days": settings.retention_default_days})
+    _check_retention(command.retention_days, settings)
     return await handlers.create_event(conn, command)
 
 
@@ -140,8 +143,18 @@ async def get_event(event_id: UUID, conn: Connection) -> StaffEvent:
 
 @router.patch("/events/{event_id}", dependencies=[STAFF_WRITE], responses=_NOT_FOUND | _CONFLICT,
               summary="Change an event")
-async def update_event(event_id: UUID, command: commands.UpdateEvent, conn: Connection) -> StaffEvent:
+async def update_event(event_id: UUID, command: commands.UpdateEvent, conn: Connection,
+                       settings: Settings) -> StaffEvent:
+    if "retention_days" in command.model_fields_set:
+        _check_retention(command.retention_days, settings)
     return await handlers.update_event(conn, event_id, command)
+
+
+def _check_retention(days: int | None, settings: Settings) -> None:
+    """The operator's bounds: long enough for the questions after an event, short enough for DSGVO Art. 5 (1) e."""
+    if days is None or not settings.retention_min_days <= days <= settings.retention_max_days:
+        raise InvalidField("retention_days", f"Give between {settings.retention_min_days} and "
+                                             f"{settings.retention_max_days} days.")
 
 
 @router.post("/events/{event_id}/publish", dependencies=[STAFF_WRITE], responses=_NOT_FOUND | _CONFLICT,

@@ -8,13 +8,14 @@ from treffpunkt_shared.contracts.registration import (
     LinksRequested,
     RegistrationCancelled,
     RegistrationConfirmed,
+    RegistrationErased,
     RegistrationPromoted,
     RegistrationRejected,
     RegistrationWaitlisted,
 )
 from treffpunkt_shared.messaging.consumer import HandlerTable
 
-from ..service_layer import event_changes, links, registrations
+from ..service_layer import erasure, event_changes, links, registrations
 
 HANDLERS: HandlerTable = {
     RegistrationConfirmed: registrations.record_outcomes,
@@ -23,5 +24,6 @@ HANDLERS: HandlerTable = {
     RegistrationPromoted: registrations.record_outcomes,
     RegistrationCancelled: registrations.record_outcomes,
     LinksRequested: links.send_links,
+    RegistrationErased: erasure.erase_registrations,
     EventSaved: event_changes.apply_events_saved,
 }
