@@ -27,7 +27,7 @@ class KnownRegistration:
     language: Language
     status_url: str
     cancel_url: str
-    data_url: str | None  # "my data"; none for a registration heard of before there was one
+    data_url: str | None = None  # "my data"; none for a registration heard of before there was one
 
     @property
     def name(self) -> str:

@@ -123,6 +123,7 @@ async def listing(conn: asyncpg.Connection | asyncpg.Pool, *, event_id: UUID, se
         f"""
         SELECT {COLUMNS} FROM registration
         WHERE event_id = $1 AND ($2::uuid IS NULL OR session_id = $2) AND ($3::text IS NULL OR status = $3)
+          AND erased_at IS NULL  -- an erased registration counts in the statistics, and is in no list of people
         ORDER BY session_id, created_at
         """,
         event_id, session_id, status.value if status else None,

@@ -62,13 +62,14 @@ class Registration:
     created_at: datetime
     decided_at: datetime | None
     cancelled_at: datetime | None
-    consent_at: datetime
-    consent_notice_url: str | None
-    consent_notice_version: str | None
-    consent_notice_sha256: str | None
-    consent_controller: str | None
-    erased_at: datetime | None
-    erased_because: str | None
+    # The consent record and the erasure (defaults: for registrations made up in tests).
+    consent_at: datetime | None = None
+    consent_notice_url: str | None = None
+    consent_notice_version: str | None = None
+    consent_notice_sha256: str | None = None
+    consent_controller: str | None = None
+    erased_at: datetime | None = None
+    erased_because: str | None = None
 
     @property
     def erased(self) -> bool:
@@ -81,7 +82,8 @@ class Registration:
 
     @property
     def cancellable(self) -> bool:
-        return Status.cancelled in _NEXT[self.status]
+        # Erased after its retention period, a registration keeps its last status; there is nobody to cancel for.
+        return Status.cancelled in _NEXT[self.status] and not self.erased
 
     @property
     def takes_seat_decision(self) -> bool:
