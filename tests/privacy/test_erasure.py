@@ -149,6 +149,12 @@ async def test_staff_erase_every_registration_of_an_address_across_events(system
         record = await anonymous_record(system, registered["id"])
         assert (record["status"], record["erased_because"]) == ("cancelled", "staff")
     assert await system.hits(needles(person)) == []
+    # Staff asking for it afterwards get the anonymous record, and nothing changes.
+    again = await system.saga.registration.client.post(f"/api/staff/registrations/{registrations[0]['id']}/cancel",
+                                                       headers=system.saga.registration_staff)
+    assert again.status_code == 200, again.text
+    assert (again.json()["status"], again.json()["first_name"], again.json()["erased_because"]) == (
+        "cancelled", None, "staff")
 
 
 async def test_an_erasure_while_notification_is_down_completes_when_it_is_back(system: System, start_service):

@@ -248,9 +248,11 @@ async def my_data_page(request: Request, registration_id: UUID, pool: Pool, link
     if registration is None:
         return await _invalid_link(request, pool, settings, registration_id)
     event = await get_event(pool, registration.event_id)
-    return _render(request, settings, "my_data.html", registration.language, data=await my_data(pool, registration, event),
+    page = _render(request, settings, "my_data.html", registration.language, data=await my_data(pool, registration, event),
                    event=event, download=links.data_download(registration_id), erase_page=links.erase_page(registration_id),
                    status_page=links.status_page(registration_id))
+    page.headers["Cache-Control"] = "no-store"  # a person's data: kept in no cache on the way
+    return page
 
 
 @router.get("/r/{registration_id}/data.json")
