@@ -17,6 +17,8 @@ depends_on = None
 
 UPGRADE = """
 ALTER TABLE registration ADD COLUMN data_url text;
+-- Erasure deletes a registration's outbox rows by their key: without an index, a scan of every row ever published.
+CREATE INDEX outbox_message_message_key_idx ON outbox_message (message_key);
 CREATE TABLE erased_registration (
     id uuid CONSTRAINT erased_registration_pkey PRIMARY KEY,
     erased_at timestamptz NOT NULL
@@ -25,6 +27,7 @@ CREATE TABLE erased_registration (
 
 DOWNGRADE = """
 DROP TABLE erased_registration;
+DROP INDEX outbox_message_message_key_idx;
 ALTER TABLE registration DROP COLUMN data_url;
 """
 

@@ -26,6 +26,8 @@ ALTER TABLE registration
     ADD COLUMN erased_at timestamptz,
     ADD COLUMN erased_because text CONSTRAINT registration_erased_because_check
         CHECK (erased_because IN ('retention', 'registrant', 'staff'));
+-- Erasure deletes a registration's outbox rows by their key: without an index, a scan of every row ever published.
+CREATE INDEX outbox_message_message_key_idx ON outbox_message (message_key);
 CREATE INDEX registration_event_not_erased_idx ON registration (event_id) WHERE erased_at IS NULL;
 CREATE INDEX registration_email_normalised_idx ON registration (email_normalised) WHERE erased_at IS NULL;
 
@@ -71,6 +73,7 @@ DROP TABLE registration_email;
 DROP TABLE registration_status_change;
 DROP INDEX registration_email_normalised_idx;
 DROP INDEX registration_event_not_erased_idx;
+DROP INDEX outbox_message_message_key_idx;
 DELETE FROM registration WHERE erased_at IS NOT NULL;
 ALTER TABLE registration
     DROP COLUMN erased_because, DROP COLUMN erased_at, DROP COLUMN consent_controller,
