@@ -39,5 +39,6 @@ staff.token.v1                        1           -1            compact
 catalog.catalog.v1.dlq                1           1209600000    delete
 catalog.seat.v1.dlq                   1           1209600000    delete
 registration.registration.v1.dlq      1           1209600000    delete
+notification.delivery.v1.dlq          1           1209600000    delete
 staff.token.v1.dlq                    1           1209600000    delete
 TOPICS

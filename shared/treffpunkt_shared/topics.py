@@ -28,7 +28,8 @@ TOPICS: tuple[Topic, ...] = (
     Topic(SEAT_TOPIC, "catalog", ("registration",), "registration id", retention_ms=7 * DAY_MS),
     Topic(REGISTRATION_TOPIC, "registration", ("catalog", "notification"), "registration id",
           retention_ms=7 * DAY_MS, personal_data=True),
-    Topic(DELIVERY_TOPIC, "notification", (), "registration id", retention_ms=7 * DAY_MS, personal_data=True),
+    Topic(DELIVERY_TOPIC, "notification", ("registration",), "registration id", retention_ms=7 * DAY_MS,
+          personal_data=True),
     Topic(STAFF_TOKEN_TOPIC, "staff", ("catalog", "registration", "notification"), "token id", partitions=1,
           compacted=True),
 )

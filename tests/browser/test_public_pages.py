@@ -204,3 +204,44 @@ async def test_the_links_page_in_german_and_english(public_site, page):
     await page.click("button[type=submit]")
     await page.wait_for_selector("text=If you are registered, an email is on its way.")
     await check_page(page)
+
+
+PRIVACY = {"controller": "Handwerkskammer Musterstadt, Marktplatz 3, 34117 Musterstadt",
+           "privacy_notice_url": "https://hwk.example.org/datenschutz", "privacy_notice_version": "2026-01",
+           "privacy_notice_text": "Datenschutzhinweise für Veranstaltungen."}
+
+
+async def test_my_data_and_its_erasure_by_keyboard_in_german_and_english(public_site, page):
+    event = await public_site.create_event([(1, 1)], organisation=ANNOUNCEMENT["organisation"] | PRIVACY,
+                                           retention_days=90)
+    base = public_site.registration.base_url
+    await visit(page, f"{base}/events/{event['id']}/register")
+    form = await page.locator("main").text_content()
+    assert f"Verantwortlich für Ihre Angaben: {PRIVACY['controller']}" in form
+    assert "90 Tage nach dem Ende der Veranstaltung gelöscht" in form
+    assert await page.locator(f"main a[href='{PRIVACY['privacy_notice_url']}']").count() == 1
+
+    english = (await public_site.register(event, event["sessions"][0], wait=5, language="en")).json()
+    await visit(page, english["links"]["my_data"])
+    assert await page.locator("h1").text_content() == "My data"
+    await visit(page, english["links"]["my_data"].replace("/data?", "/erase?"))
+
+    registered = (await public_site.register(event, event["sessions"][0], wait=5, first_name="Jana")).json()
+    await visit(page, registered["links"]["status"].replace("/api/registrations/", "/r/"))
+    await _tab_to(page, lambda f: f["text"] == "Meine Daten")
+    await page.keyboard.press("Enter")
+    await page.wait_for_url("**/data?**")
+    await check_page(page)
+    assert "Jana" in await page.locator("#details").text_content()
+    assert "2026-01" in await page.locator("#consent").text_content()
+    await _tab_to(page, lambda f: f["text"] == "Meine Daten löschen")
+    await page.keyboard.press("Enter")
+    await page.wait_for_url("**/erase?**")
+    await check_page(page)
+    await _tab_to(page, lambda f: f["tag"] == "button")
+    await page.keyboard.press("Enter")
+    await page.wait_for_selector("text=Ihre Daten sind gelöscht.")
+    await check_page(page)
+    await visit(page, registered["links"]["my_data"])  # what is left: the anonymous record
+    assert "Jana" not in await page.locator("main").text_content()
+    assert await page.locator("#erased").count() == 1

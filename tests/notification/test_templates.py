@@ -28,6 +28,7 @@ def context(language: Language) -> dict:
         "details": {"waitlist_position": 2, "reason": "closed", "cancelled_by": "registrant",
                     "previous_status": "confirmed", "calendar_method": "REQUEST", "calendar_sequence": 1,
                     "status_url": "http://localhost/s", "cancel_url": "http://localhost/c"},
+        "data_url": "http://localhost/d",
         "name": "Anna Beispiel",
         "previous": {"starts_at": EVENT.starts_at, "ends_at": EVENT.ends_at, "venue_name": "Altes Rathaus",
                      "venue_address": ""},
@@ -47,6 +48,17 @@ def test_every_email_names_its_event_and_loads_nothing_from_elsewhere(kind: Emai
     assert f'<html lang="{language}">' in rendered.html and '<meta name="viewport"' in rendered.html
     assert not re.search(r"<img|\bsrc=|<link|url\(|<script", rendered.html, re.IGNORECASE)
     assert "\n\n\n" not in rendered.text
+
+
+@pytest.mark.parametrize("language", list(Language))
+@pytest.mark.parametrize("kind", [k for k in EmailKind if k not in (EmailKind.contact_notice, EmailKind.contact_digest)])
+def test_every_email_to_a_registrant_links_my_data_and_says_when_it_is_erased(kind: EmailKind,
+                                                                               language: Language) -> None:
+    rendered = Templates().render(kind, language, context(language))
+    days = f"{EVENT.retention_days} {'Tage' if language is Language.de else 'days'}"
+
+    assert "http://localhost/d" in rendered.text and 'href="http://localhost/d"' in rendered.html
+    assert days in rendered.text and days in rendered.html
 
 
 def test_the_html_escapes_what_comes_from_outside() -> None:

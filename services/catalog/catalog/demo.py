@@ -30,7 +30,12 @@ IHK, HWK, KHS, INDUSTRIEKREIS, WIRTSCHAFTSFOERDERUNG, STADTPLANUNG = (_id(n) for
 
 ORGANISATIONS = {
     IHK: CreateOrganisation(name="Industrie- und Handelskammer Musterstadt", kind=OrganisationKind.chamber_of_commerce,
-                            website="https://www.ihk-musterstadt.example.org"),
+                            website="https://www.ihk-musterstadt.example.org",
+                            controller="Industrie- und Handelskammer Musterstadt, Marktplatz 2, 34117 Musterstadt, "
+                                       "datenschutz@ihk-musterstadt.example.org",
+                            privacy_notice_url="https://www.ihk-musterstadt.example.org/datenschutz/veranstaltungen",
+                            privacy_notice_version="2026-01",
+                            privacy_notice_text="Datenschutzhinweise der IHK Musterstadt für Veranstaltungen (Demo)."),
     HWK: CreateOrganisation(name="Handwerkskammer Musterstadt", kind=OrganisationKind.chamber_of_crafts,
                             website="https://www.hwk-musterstadt.example.org"),
     KHS: CreateOrganisation(name="Kreishandwerkerschaft Musterstadt", kind=OrganisationKind.guild_association,
@@ -38,7 +43,12 @@ ORGANISATIONS = {
     INDUSTRIEKREIS: CreateOrganisation(name="Industriekreis Musterstadt e. V.", kind=OrganisationKind.association),
     WIRTSCHAFTSFOERDERUNG: CreateOrganisation(name="Stadt Musterstadt, Amt für Wirtschaftsförderung",
                                               kind=OrganisationKind.city_office,
-                                              website="https://www.musterstadt.example.de/wirtschaft"),
+                                              website="https://www.musterstadt.example.de/wirtschaft",
+                                              controller="Stadt Musterstadt, Der Oberbürgermeister, Rathaus, "
+                                                         "34117 Musterstadt, datenschutz@musterstadt.example.de",
+                                              privacy_notice_url="https://www.musterstadt.example.de/datenschutz",
+                                              privacy_notice_version="2025-11",
+                                              privacy_notice_text="Datenschutzhinweise der Stadt Musterstadt (Demo)."),
     STADTPLANUNG: CreateOrganisation(name="Stadt Musterstadt, Stadtplanungsamt", kind=OrganisationKind.city_office,
                                      website="https://www.musterstadt.example.de/planen"),
 }

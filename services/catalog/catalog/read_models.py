@@ -61,7 +61,8 @@ class PublicEvent(BaseModel):
     status: EventStatus = Field(description="published, or closed when it takes no more registrations.")
     registration_open: bool = Field(description="Published and the registration deadline has not passed.")
     programme_id: UUID | None = Field(description="The programme or measure the event belongs to.")
-    organisers: list[Organisation] = Field(description="Organising organisations.")
+    organisers: list[Organisation] = Field(description="Organising organisations; the first with a privacy notice "
+                                           "names the controller of the registrants' data and links its notice.")
     venue_name: str = Field(description="Where it takes place.")
     venue_address: str = Field(description="Address of the venue.")
     starts_at: datetime = Field(description="Start, with time zone.")
@@ -69,6 +70,7 @@ class PublicEvent(BaseModel):
     registration_deadline: datetime = Field(description="Registrations are accepted until then.")
     what_to_bring: str | None = Field(description="What participants should bring, if anything.")
     sessions: list[PublicSession] = Field(description="The parallel sessions, in order.")
+    retention_days: int = Field(description="The registrants' personal data is erased this many days after the end.")
 
     @classmethod
     def of(cls, event: StaffEvent, now: datetime) -> "PublicEvent":

@@ -18,6 +18,7 @@ from .adapters.decision_waiter import DecisionWaiter
 from .entrypoints import api, calendar_feeds, consumers, pages, staff_api
 from .entrypoints.errors import invalid_request
 from .links import Links
+from .service_layer.erasure import retention_eraser
 from .settings import RegistrationSettings
 from .stranded_requests import stranded_request_repeater
 
@@ -34,6 +35,9 @@ def create_app(settings: RegistrationSettings | None = None, *, tracer_provider:
         "participant's data for the emails, keyed by registration id. Holds personal data: bounded retention.")
     runtime.on_stop(waiter.close)
     runtime.run_in_background(purge_expired(lambda: runtime.pool, settings.rate_limit_window_seconds))
+    if settings.erasure_interval_seconds > 0:
+        runtime.run_in_background(retention_eraser(lambda: runtime.pool, settings.erasure_interval_seconds,
+                                                   settings.erasure_batch_size))
     if settings.pending_repeat_seconds > 0:
         runtime.run_in_background(stranded_request_repeater(lambda: runtime.pool, settings.kafka_bootstrap_servers,
                                                             settings.pending_repeat_seconds))

@@ -37,3 +37,13 @@ class Links:
 
     def cancel_page(self, registration_id: UUID) -> str:
         return f"{self._base}/r/{registration_id}/cancel?token={self.token(registration_id)}"
+
+    def data_page(self, registration_id: UUID) -> str:
+        """"Meine Daten / My data": everything held about the registration, its JSON download and its erasure."""
+        return f"{self._base}/r/{registration_id}/data?token={self.token(registration_id)}"
+
+    def data_download(self, registration_id: UUID) -> str:
+        return f"{self._base}/r/{registration_id}/data.json?token={self.token(registration_id)}"
+
+    def erase_page(self, registration_id: UUID) -> str:
+        return f"{self._base}/r/{registration_id}/erase?token={self.token(registration_id)}"

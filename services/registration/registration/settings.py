@@ -83,6 +83,11 @@ class RegistrationSettings(ServiceSettings):
         description="The conciliation body the accessibility statement names (default: the federal one under "
         "§ 16 BGG; a Land's public body names its own).",
     )
+    erasure_interval_seconds: float = Field(
+        3600.0, ge=0, description="How often the erasure job looks for registrations whose event's retention period "
+        "(after its end) ran out, and erases them. 0: never (the `erase-due` command still does)."
+    )
+    erasure_batch_size: int = Field(200, ge=1, description="Registrations the erasure job erases per transaction.")
     pending_repeat_seconds: float = Field(
         60.0, ge=0, description="A registration still pending this long after its seat request (or the last "
         "repeat) has the request published again, so none stays pending forever whatever the broker lost "

@@ -8,6 +8,53 @@ from typing import Any
 TEXTS: dict[str, dict[str, str]] = {
     "de": {
         "events": "Veranstaltungen",
+        "my_data": "Meine Daten",
+        "my_data_intro": "Das ist alles, was wir zu Ihrer Anmeldung speichern. Sie können es herunterladen und "
+                         "löschen.",
+        "my_data_details": "Ihre Angaben",
+        "data_event": "Veranstaltung",
+        "data_phone": "Telefon",
+        "data_remarks": "Bemerkungen",
+        "data_language": "Sprache",
+        "data_status": "Status",
+        "data_registered_at": "Angemeldet am",
+        "data_none": "keine Angabe",
+        "my_data_consent": "Ihre Einwilligung",
+        "consent_notice": "Datenschutzhinweise",
+        "consent_version": "Fassung",
+        "consent_sha256": "SHA-256 des Textes",
+        "consent_controller": "Verantwortlich",
+        "consent_at": "Eingewilligt am",
+        "my_data_history": "Verlauf Ihrer Anmeldung",
+        "my_data_emails": "E-Mails an Sie",
+        "my_data_no_emails": "Bisher wurde keine E-Mail versandt.",
+        "email_sent": "versandt",
+        "email_failed": "nicht zustellbar",
+        "my_data_where": "Wo Ihre Angaben sonst liegen",
+        "my_data_where_text": "Der Benachrichtigungsdienst hält für den Versand Ihrer E-Mails Ihren Namen, Ihre "
+                              "Organisation, Ihre E-Mail-Adresse und Ihre Sprache sowie das Versandprotokoll. Die "
+                              "Ansprechpersonen Ihres Themenforums erhalten Ihren Namen und Ihre Organisation per "
+                              "E-Mail. Nachrichten zwischen unseren Diensten, die Ihre Angaben enthalten, werden "
+                              "höchstens 7 Tage aufbewahrt (nicht zustellbare höchstens 14 Tage). Mit dem Löschen "
+                              "hier werden auch diese Kopien gelöscht.",
+        "retention_note": "Ihre Angaben werden {days} Tage nach dem Ende der Veranstaltung gelöscht, am {date}.",
+        "retention_form": "Ihre Angaben werden {days} Tage nach dem Ende der Veranstaltung gelöscht. Nachrichten "
+                          "zwischen unseren Diensten, die sie enthalten, werden höchstens 7 Tage aufbewahrt (nicht "
+                          "zustellbare höchstens 14 Tage).",
+        "controller": "Verantwortlich für Ihre Angaben",
+        "download_json": "Alle Angaben als JSON herunterladen",
+        "erase": "Meine Daten löschen",
+        "erase_question": "Möchten Sie Ihre Daten wirklich löschen? Eine bestehende Anmeldung wird dabei storniert "
+                          "und Ihr Platz weitergegeben. Das lässt sich nicht rückgängig machen.",
+        "erase_button": "Ja, meine Daten endgültig löschen",
+        "erased_done": "Ihre Daten sind gelöscht. Es bleibt nur ein anonymer Eintrag für die Statistik (ohne Namen, "
+                       "Adresse oder andere Angaben zu Ihrer Person).",
+        "status_erased": "Die Angaben zu dieser Anmeldung sind gelöscht.",
+        "state.pending": "eingegangen",
+        "state.confirmed": "bestätigt",
+        "state.waitlisted": "auf der Warteliste",
+        "state.rejected": "nicht möglich",
+        "state.cancelled": "storniert",
         "no_events": "Zurzeit sind keine Veranstaltungen ausgeschrieben.",
         "deadline": "Anmeldeschluss",
         "register": "Anmelden",
@@ -137,6 +184,51 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "en": {
         "events": "Events",
+        "my_data": "My data",
+        "my_data_intro": "This is everything we keep about your registration. You can download it and erase it.",
+        "my_data_details": "Your details",
+        "data_event": "Event",
+        "data_phone": "Phone",
+        "data_remarks": "Remarks",
+        "data_language": "Language",
+        "data_status": "Status",
+        "data_registered_at": "Registered on",
+        "data_none": "not given",
+        "my_data_consent": "Your consent",
+        "consent_notice": "Privacy notice",
+        "consent_version": "Version",
+        "consent_sha256": "SHA-256 of its text",
+        "consent_controller": "Controller",
+        "consent_at": "Agreed on",
+        "my_data_history": "History of your registration",
+        "my_data_emails": "Emails to you",
+        "my_data_no_emails": "No email has been sent yet.",
+        "email_sent": "sent",
+        "email_failed": "could not be delivered",
+        "my_data_where": "Where else your details are",
+        "my_data_where_text": "To send your emails, the notification service keeps your name, organisation, email "
+                              "address and language, and the delivery log. The contact persons of your session get "
+                              "your name and organisation by email. Messages between our services that contain your "
+                              "details are kept for at most 7 days (undeliverable ones for at most 14 days). Erasing "
+                              "here erases these copies too.",
+        "retention_note": "Your details are erased {days} days after the end of the event, on {date}.",
+        "retention_form": "Your details are erased {days} days after the end of the event. Messages between our "
+                          "services that contain them are kept for at most 7 days (undeliverable ones for at most "
+                          "14 days).",
+        "controller": "Controller of your details",
+        "download_json": "Download all details as JSON",
+        "erase": "Erase my data",
+        "erase_question": "Do you really want to erase your data? An active registration is cancelled and your seat "
+                          "passed on. This cannot be undone.",
+        "erase_button": "Yes, erase my data for good",
+        "erased_done": "Your data is erased. Only an anonymous entry stays for the statistics (no name, address or "
+                       "other details about you).",
+        "status_erased": "The details of this registration are erased.",
+        "state.pending": "received",
+        "state.confirmed": "confirmed",
+        "state.waitlisted": "on the waiting list",
+        "state.rejected": "not possible",
+        "state.cancelled": "cancelled",
         "no_events": "There are no events open for registration at the moment.",
         "deadline": "Registration deadline",
         "register": "Register",

@@ -23,6 +23,9 @@ _PROGRAMME_ID = "9e4f1a2b-3c4d-4e5f-8a6b-7c8d9e0f1a01"
 _EVENT_ID = "3a4b5c6d-7e8f-4a1b-9c2d-3e4f5a6b7c01"
 _SESSION_ID = "1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a01"
 
+DEFAULT_RETENTION_DAYS = 180
+"""Retention after an event's end when nobody set one (also for snapshots from before there was one)."""
+
 
 class _Snapshot(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
@@ -48,6 +51,9 @@ class EventStatus(StrEnum):
 _ORGANISATION_EXAMPLE = {
     "id": _ORG_ID, "name": "Industrie- und Handelskammer Musterstadt",
     "kind": "chamber_of_commerce", "website": "https://ihk.example.org",
+    "controller": "Industrie- und Handelskammer Musterstadt, Marktplatz 2, 34117 Musterstadt, datenschutz@ihk.example.org",
+    "privacy_notice_url": "https://ihk.example.org/datenschutz/veranstaltungen", "privacy_notice_version": "2026-01",
+    "privacy_notice_sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
 }
 _CONTACT_EXAMPLE = {
     "id": _CONTACT_ID, "organisation_id": _ORG_ID,
@@ -69,6 +75,12 @@ class Organisation(_Snapshot):
     name: str = Field(description="Full name, e.g. a chamber or a city office.")
     kind: OrganisationKind = Field(description="What kind of organisation it is.")
     website: str | None = Field(None, description="Public website.")
+    controller: str | None = Field(None, description="The controller (Verantwortlicher, DSGVO Art. 4 No. 7) of the "
+                                   "registrants' data at its events: name and postal or email address.")
+    privacy_notice_url: str | None = Field(None, description="Where its privacy notice for registrants is published.")
+    privacy_notice_version: str | None = Field(None, description="The version of that notice, as its publisher names it.")
+    privacy_notice_sha256: str | None = Field(None, description="SHA-256 (hex) of the notice's text: what a "
+                                              "registrant agreed to, provably.")
 
 
 class ContactPerson(_Snapshot):
@@ -145,7 +157,7 @@ class Event(_Snapshot):
         "venue_name": "Rathaus, Bürgersaal", "venue_address": "Marktplatz 1, 34117 Musterstadt",
         "starts_at": "2027-03-10T14:00:00+01:00", "ends_at": "2027-03-10T17:30:00+01:00",
         "registration_deadline": "2027-03-03T23:59:00+01:00",
-        "what_to_bring": None, "sessions": [_SESSION_EXAMPLE],
+        "what_to_bring": None, "sessions": [_SESSION_EXAMPLE], "retention_days": 180,
         "reminder": {"enabled": True, "days_before": 2, "local_time": "09:00"},
     }]})
 
@@ -165,6 +177,13 @@ class Event(_Snapshot):
     # A default, so that snapshots published before reminders existed still parse (and get the default).
     reminder: ReminderSchedule = Field(default_factory=ReminderSchedule,
                                        description="When confirmed participants are reminded by email.")
+    retention_days: int = Field(DEFAULT_RETENTION_DAYS, ge=1, description="The registrants' personal data is erased "
+                                "this many days after the event's end (an anonymous record stays for statistics).")
+
+    @property
+    def privacy_organiser(self) -> Organisation | None:
+        """The organiser whose privacy notice and controller the registrants are shown: the first with a notice."""
+        return next((o for o in self.organisers if o.privacy_notice_url), None)
 
 
 class OrganisationSaved(EventPayload):

@@ -3,7 +3,8 @@
 One event per email when its fate is settled: `EmailSent` once the SMTP server accepted it,
 `EmailFailed` once it will not be tried again. Keyed by the registration the email is about (the
 contact persons' notices, which cover several registrations, by their Message-ID). The events name
-the recipient's address but never carry the email's body; the topic has a bounded retention.
+the recipient's address and the subject but never carry the email's body; the topic has a bounded retention.
+The registration service reads them for the registrant's "my data" page (which emails went out, when).
 """
 
 from datetime import datetime
@@ -40,6 +41,7 @@ _EMAIL = {
     "registration_id": "0b6b4c52-93cb-4f0e-8d55-3c2b0a6f7d21",
     "event_id": "3a4b5c6d-7e8f-4a1b-9c2d-3e4f5a6b7c01",
     "recipient": "jana.muster@example.org",
+    "subject": "Anmeldung bestätigt: Wirtschaft trifft Verwaltung",
     "attempts": 1,
 }
 
@@ -55,6 +57,8 @@ class _DeliveryEvent(EventPayload):
                                          "person's notice or digest, which may cover several.")
     event_id: UUID | None = Field(None, description="The event the email is about; none for a notice or digest.")
     recipient: str = Field(description="The address the email was sent to.")
+    subject: str | None = Field(None, description="The email's subject, as sent (none if it could not be rendered). "
+                                "The registration service keeps it for the registrant's \"my data\" page.")
     attempts: int = Field(ge=1, description="SMTP attempts it took, including the last one.")
 
     def message_key(self) -> str:

@@ -80,6 +80,8 @@ class Registration(BaseModel):
     registered_at: datetime = Field(description="When the registration was accepted.")
     status_url: str = Field(description="Signed link where the registrant sees the status.")
     cancel_url: str = Field(description="Signed link where the registrant cancels (POST; GET shows a confirmation page).")
+    data_url: str | None = Field(None, description="Signed link to \"my data\": everything held about the "
+                                 "registration, as a page and as JSON, and its erasure.")
 
 
 _REGISTRATION = {
@@ -87,6 +89,7 @@ _REGISTRATION = {
     "participant": _PARTICIPANT, "remarks": None, "registered_at": "2026-11-21T10:15:00Z",
     "status_url": f"http://localhost:8000/r/{_REGISTRATION_ID}?token=abc",
     "cancel_url": f"http://localhost:8000/r/{_REGISTRATION_ID}/cancel?token=abc",
+    "data_url": f"http://localhost:8000/r/{_REGISTRATION_ID}/data?token=abc",
 }
 
 
@@ -164,6 +167,7 @@ class LinksRequested(_RegistrationEvent):
         "registration_id": _REGISTRATION_ID, "event_id": _EVENT_ID, "session_id": _SESSION_ID,
         "email": _PARTICIPANT["email"], "name": "Jana Muster", "language": "de",
         "status_url": _REGISTRATION["status_url"], "cancel_url": _REGISTRATION["cancel_url"],
+        "data_url": _REGISTRATION["data_url"],
     }]})
 
     registration_id: UUID = Field(description="The registration whose links are asked for.")
@@ -174,6 +178,36 @@ class LinksRequested(_RegistrationEvent):
     language: Language = Field(description="Language of the email (of the page or request that asked).")
     status_url: str = Field(description="Signed link where the registrant sees the status.")
     cancel_url: str = Field(description="Signed link where the registrant cancels.")
+    data_url: str | None = Field(None, description="Signed link to \"my data\".")
+
+    def message_key(self) -> str:
+        return str(self.registration_id)
+
+
+class ErasedBecause(StrEnum):
+    retention = "retention"  # the event's retention period after its end ran out
+    registrant = "registrant"  # the person erased it through "my data"
+    staff = "staff"  # on the person's request, by staff
+
+
+class RegistrationErased(_RegistrationEvent):
+    """The registration's personal data is erased: every service deletes or anonymises what it holds about
+    it. Ids only; the registration service keeps an anonymous record (ids, status, times)."""
+
+    event_type: ClassVar[str] = "RegistrationErased"
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "registration_id": _REGISTRATION_ID, "event_id": _EVENT_ID, "session_id": _SESSION_ID,
+        "erased_at": "2027-09-06T03:00:00Z", "because": "retention", "release_seat": False,
+    }]})
+
+    registration_id: UUID = Field(description="The registration whose personal data is gone.")
+    event_id: UUID = Field(description="The event.")
+    session_id: UUID = Field(description="The session.")
+    erased_at: datetime = Field(description="When the registration service erased it.")
+    because: ErasedBecause = Field(description="retention, registrant or staff.")
+    release_seat: bool = Field(False, description="The registration was active and is cancelled with its erasure: "
+                               "the catalog releases its seat or place as after `RegistrationCancelled` (which is "
+                               "not sent: it would carry the person's data).")
 
     def message_key(self) -> str:
         return str(self.registration_id)
@@ -181,5 +215,5 @@ class LinksRequested(_RegistrationEvent):
 
 REGISTRATION_EVENTS = registry(
     RegistrationRequested, RegistrationConfirmed, RegistrationWaitlisted, RegistrationRejected,
-    RegistrationPromoted, RegistrationCancelled, LinksRequested,
+    RegistrationPromoted, RegistrationCancelled, LinksRequested, RegistrationErased,
 )

@@ -13,7 +13,8 @@ from treffpunkt_shared.contracts.catalog import ContactPerson, EventStatus, Orga
 
 from ..read_models import StaffEvent, StaffSession
 
-_ORGANISATIONS = "SELECT id, name, kind, website FROM organisation"
+_ORGANISATIONS = ("SELECT id, name, kind, website, controller, privacy_notice_url, privacy_notice_version, "
+                  "privacy_notice_sha256 FROM organisation")
 
 _CONTACT_PERSONS = """
 SELECT c.id, c.organisation_id, o.name AS organisation_name, c.name, c.role, c.email, c.phone
@@ -46,11 +47,14 @@ jsonb_build_object(
 
 _EVENTS = f"""
 SELECT e.id, e.title, e.description, e.status, e.programme_id, e.venue_name, e.venue_address,
-       e.starts_at, e.ends_at, e.registration_deadline, e.what_to_bring,
+       e.starts_at, e.ends_at, e.registration_deadline, e.what_to_bring, e.retention_days,
        jsonb_build_object('enabled', e.reminder_enabled, 'days_before', e.reminder_days_before,
                           'local_time', to_char(e.reminder_local_time, 'HH24:MI')) AS reminder,
        COALESCE((
-           SELECT jsonb_agg(jsonb_build_object('id', o.id, 'name', o.name, 'kind', o.kind, 'website', o.website)
+           SELECT jsonb_agg(jsonb_build_object('id', o.id, 'name', o.name, 'kind', o.kind, 'website', o.website,
+                                               'controller', o.controller, 'privacy_notice_url', o.privacy_notice_url,
+                                               'privacy_notice_version', o.privacy_notice_version,
+                                               'privacy_notice_sha256', o.privacy_notice_sha256)
                             ORDER BY eo.position)
            FROM event_organiser eo JOIN organisation o ON o.id = eo.organisation_id
            WHERE eo.event_id = e.id), '[]'::jsonb) AS organisers,

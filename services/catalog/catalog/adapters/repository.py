@@ -52,6 +52,15 @@ def _raced_constraints_as_invalid_fields() -> Iterator[None]:
         raise InvalidField(*_CONSTRAINT_FIELDS[error.constraint_name]) from error
 
 
+_ORGANISATION_COLUMNS = ("id, name, kind, website, controller, privacy_notice_url, privacy_notice_version, "
+                         "privacy_notice_sha256")
+
+
+def _organisation_values(organisation: Organisation) -> tuple:
+    return (organisation.id, organisation.name, organisation.kind, organisation.website, organisation.controller,
+            organisation.privacy_notice_url, organisation.privacy_notice_version, organisation.privacy_notice_sha256)
+
+
 class CatalogRepository:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self._conn = conn
@@ -65,22 +74,26 @@ class CatalogRepository:
 
     async def organisation_for_update(self, organisation_id: UUID) -> Organisation | None:
         row = await self._conn.fetchrow(
-            "SELECT id, name, kind, website FROM organisation WHERE id = $1 FOR UPDATE", organisation_id
+            f"SELECT {_ORGANISATION_COLUMNS} FROM organisation WHERE id = $1 FOR UPDATE", organisation_id
         )
         if row is None:
             return None
-        return Organisation(id=row["id"], name=row["name"], kind=OrganisationKind(row["kind"]), website=row["website"])
+        return Organisation(**{**row, "kind": OrganisationKind(row["kind"])})
 
     async def add_organisation(self, organisation: Organisation) -> None:
         await self._conn.execute(
-            "INSERT INTO organisation (id, name, kind, website) VALUES ($1, $2, $3, $4)",
-            organisation.id, organisation.name, organisation.kind, organisation.website,
+            f"INSERT INTO organisation ({_ORGANISATION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            *_organisation_values(organisation),
         )
 
     async def save_organisation(self, organisation: Organisation) -> None:
         await self._conn.execute(
-            "UPDATE organisation SET name = $2, kind = $3, website = $4, updated_at = now() WHERE id = $1",
-            organisation.id, organisation.name, organisation.kind, organisation.website,
+            """
+            UPDATE organisation SET name = $2, kind = $3, website = $4, controller = $5, privacy_notice_url = $6,
+                                    privacy_notice_version = $7, privacy_notice_sha256 = $8, updated_at = now()
+            WHERE id = $1
+            """,
+            *_organisation_values(organisation),
         )
 
     async def lock_contact_persons_of(self, organisation_id: UUID) -> list[UUID]:
@@ -205,7 +218,7 @@ class CatalogRepository:
             """
             SELECT id, title, venue_name, starts_at, ends_at, registration_deadline, status, description,
                    programme_id, venue_address, what_to_bring, reminder_enabled, reminder_days_before,
-                   reminder_local_time,
+                   reminder_local_time, retention_days,
                    ARRAY(SELECT organisation_id FROM event_organiser
                          WHERE event_id = event.id ORDER BY position) AS organiser_ids
             FROM event WHERE id = $1 FOR UPDATE
@@ -225,8 +238,8 @@ class CatalogRepository:
             """
             INSERT INTO event (id, title, description, status, programme_id, venue_name, venue_address,
                                starts_at, ends_at, registration_deadline, what_to_bring, reminder_enabled,
-                               reminder_days_before, reminder_local_time)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                               reminder_days_before, reminder_local_time, retention_days)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
             """,
             *self._event_values(event),
         )
@@ -238,7 +251,7 @@ class CatalogRepository:
             UPDATE event SET title = $2, description = $3, status = $4, programme_id = $5, venue_name = $6,
                              venue_address = $7, starts_at = $8, ends_at = $9, registration_deadline = $10,
                              what_to_bring = $11, reminder_enabled = $12, reminder_days_before = $13,
-                             reminder_local_time = $14, updated_at = now()
+                             reminder_local_time = $14, retention_days = $15, updated_at = now()
             WHERE id = $1
             """,
             *self._event_values(event),
@@ -249,7 +262,7 @@ class CatalogRepository:
     def _event_values(event: Event) -> tuple:
         return (event.id, event.title, event.description, event.status, event.programme_id, event.venue_name,
                 event.venue_address, event.starts_at, event.ends_at, event.registration_deadline, event.what_to_bring,
-                event.reminder.enabled, event.reminder.days_before, event.reminder.time_of_day)
+                event.reminder.enabled, event.reminder.days_before, event.reminder.time_of_day, event.retention_days)
 
     async def _save_organisers(self, event: Event) -> None:
         await self._conn.execute("DELETE FROM event_organiser WHERE event_id = $1", event.id)

@@ -4,6 +4,7 @@
 field left out stays as it is, and `null` clears a field that may be empty.
 """
 
+import hashlib
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -39,6 +40,19 @@ OrganisationName = Annotated[VisibleLine, Field(description="Full name, e.g. a c
 OrganisationKindField = Annotated[OrganisationKind, Field(description="What kind of organisation it is.")]
 OrganisationWebsite = Annotated[Website | None, Field(description="Public website (http or https).",
                                                       examples=["https://hwk.example.org"])]
+
+Controller = Annotated[Text | None, Field(
+    description="The controller (Verantwortlicher) of the registrants' data at its events: name and address.",
+    examples=["Handwerkskammer Musterstadt, Marktplatz 3, 34117 Musterstadt, datenschutz@hwk.example.org"])]
+PrivacyNoticeUrl = Annotated[Website | None, Field(description="Where its privacy notice for registrants is "
+                                                   "published (http or https).")]
+PrivacyNoticeVersion = Annotated[Line | None, Field(description="The notice's version, e.g. '2026-01'.")]
+PrivacyNoticeText = Annotated[Text | None, Field(
+    description="The notice's text as published: only its SHA-256 is kept, which each registration records.")]
+RetentionDays = Annotated[int | None, Field(
+    description="Days after the event's end until the registrants' personal data is erased; within the operator's "
+                "bounds (`CATALOG_RETENTION_MIN_DAYS`..`CATALOG_RETENTION_MAX_DAYS`), by default "
+                "`CATALOG_RETENTION_DEFAULT_DAYS`.", examples=[180])]
 
 OrganisationId = Annotated[UUID, Field(description="The organisation the person works for.")]
 PersonName = Annotated[VisibleLine, Field(description="Full name as participants see it.", examples=["Jonas Muster"])]
@@ -116,16 +130,34 @@ def _domain_value(value: Reminder) -> ReminderSchedule:
 # fails validation like any other wrong value.
 
 
-class CreateOrganisation(Command):
+class _WithPrivacyNotice(Command):
+    def values(self) -> dict[str, Any]:
+        """The notice's text becomes its hash: the text itself is published at its URL."""
+        values = super().values()
+        if "privacy_notice_text" in values:
+            text = values.pop("privacy_notice_text")
+            values["privacy_notice_sha256"] = hashlib.sha256(text.encode()).hexdigest() if text is not None else None
+        return values
+
+
+class CreateOrganisation(_WithPrivacyNotice):
     name: OrganisationName
     kind: OrganisationKindField
     website: OrganisationWebsite = None
+    controller: Controller = None
+    privacy_notice_url: PrivacyNoticeUrl = None
+    privacy_notice_version: PrivacyNoticeVersion = None
+    privacy_notice_text: PrivacyNoticeText = None
 
 
-class UpdateOrganisation(Command):
+class UpdateOrganisation(_WithPrivacyNotice):
     name: OrganisationName = None
     kind: OrganisationKindField = None
     website: OrganisationWebsite = None
+    controller: Controller = None
+    privacy_notice_url: PrivacyNoticeUrl = None
+    privacy_notice_version: PrivacyNoticeVersion = None
+    privacy_notice_text: PrivacyNoticeText = None
 
 
 class CreateContactPerson(Command):
@@ -174,6 +206,7 @@ class CreateEvent(Command):
     registration_deadline: RegistrationDeadline
     what_to_bring: WhatToBring = None
     reminder: EventReminder = Reminder()
+    retention_days: RetentionDays = None
 
 
 class UpdateEvent(Command):
@@ -188,6 +221,7 @@ class UpdateEvent(Command):
     registration_deadline: RegistrationDeadline = None
     what_to_bring: WhatToBring = None
     reminder: EventReminder = None
+    retention_days: RetentionDays = None
 
 
 class AddSession(Command):

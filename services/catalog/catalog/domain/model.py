@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any, Self
 from uuid import UUID
 
-from treffpunkt_shared.contracts.catalog import EventStatus, OrganisationKind, ReminderSchedule
+from treffpunkt_shared.contracts.catalog import DEFAULT_RETENTION_DAYS, EventStatus, OrganisationKind, ReminderSchedule
 from treffpunkt_shared.errors import Conflict, InvalidField
 
 from .seats import Seats
@@ -27,6 +27,10 @@ class Organisation:
     name: str
     kind: OrganisationKind
     website: str | None = None
+    controller: str | None = None
+    privacy_notice_url: str | None = None
+    privacy_notice_version: str | None = None
+    privacy_notice_sha256: str | None = None
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,7 @@ class Event:
     venue_address: str = ""
     what_to_bring: str | None = None
     reminder: ReminderSchedule = field(default_factory=ReminderSchedule)
+    retention_days: int = DEFAULT_RETENTION_DAYS
 
     def __post_init__(self) -> None:
         if self.ends_at <= self.starts_at:

@@ -5,10 +5,12 @@ from contextlib import asynccontextmanager
 from typing import Annotated
 
 import asyncpg
-from fastapi import Depends
+from fastapi import Depends, Request
 
 from treffpunkt_shared.db import DatabasePool
 from treffpunkt_shared.messaging.commit_hooks import run_after_commit
+
+from ..settings import CatalogSettings
 
 
 async def _connection(pool: DatabasePool) -> AsyncIterator[asyncpg.Connection]:
@@ -16,7 +18,12 @@ async def _connection(pool: DatabasePool) -> AsyncIterator[asyncpg.Connection]:
         yield conn
 
 
+async def _settings(request: Request) -> CatalogSettings:
+    return request.app.state.runtime.settings
+
+
 Connection = Annotated[asyncpg.Connection, Depends(_connection)]
+Settings = Annotated[CatalogSettings, Depends(_settings)]
 
 
 @asynccontextmanager

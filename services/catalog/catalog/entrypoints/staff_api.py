@@ -12,7 +12,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from treffpunkt_shared import audit
 from treffpunkt_shared.contracts.catalog import ContactPerson, EventStatus, Organisation, Programme
-from treffpunkt_shared.errors import require_found
+from treffpunkt_shared.errors import InvalidField, require_found
 from treffpunkt_shared.staff_access import STAFF_FORBIDDEN, STAFF_UNAUTHORIZED, StaffPrincipal, StaffWriter
 
 from .. import authorization as rules
@@ -21,7 +21,7 @@ from ..domain import commands
 from ..domain.status import StatusChange
 from ..read_models import StaffEvent, StaffSession
 from ..service_layer import handlers
-from .dependencies import Connection, changing
+from .dependencies import Connection, Settings, changing
 
 _NOT_FOUND = {404: {"description": "Nothing with that id."}}
 _CONFLICT = {409: {"description": "The change does not fit the current state (e.g. the event is cancelled)."}}
@@ -174,10 +174,14 @@ async def list_events(
 
 @router.post("/events", status_code=status.HTTP_201_CREATED,
              responses=STAFF_FORBIDDEN, summary="Create an event as a draft")
-async def create_event(command: commands.CreateEvent, conn: Connection, principal: StaffWriter) -> StaffEvent:
+async def create_event(command: commands.CreateEvent, conn: Connection, principal: StaffWriter,
+                       settings: Settings) -> StaffEvent:
     """Admins; an organiser for an event that one of their organisations organises (in `organiser_ids`)."""
     rules.require_organiser_of(principal, command.organiser_ids, "create events that none of your organisations "
                                "organises (add it to organiser_ids)")
+    if command.retention_days is None:
+        command = command.model_copy(update={"retention_days": settings.retention_default_days})
+    _check_retention(command.retention_days, settings)
     async with changing(conn):
         created = await handlers.create_event(conn, command)
         await audit.record(conn, principal, "event.created", created.id, event_id=created.id)
@@ -195,13 +199,22 @@ async def get_event(event_id: UUID, conn: Connection, principal: StaffPrincipal)
 @router.patch("/events/{event_id}", responses=STAFF_FORBIDDEN | _NOT_FOUND | _CONFLICT,
               summary="Change an event")
 async def update_event(event_id: UUID, command: commands.UpdateEvent, conn: Connection,
-                       principal: StaffWriter) -> StaffEvent:
+                       principal: StaffWriter, settings: Settings) -> StaffEvent:
     """Admins and the event's organisers."""
     await rules.require_event_manager(conn, principal, event_id)
+    if "retention_days" in command.model_fields_set:
+        _check_retention(command.retention_days, settings)
     async with changing(conn):
         updated = await handlers.update_event(conn, event_id, command)
         await audit.record(conn, principal, "event.changed", event_id, event_id=event_id)
     return updated
+
+
+def _check_retention(days: int | None, settings: Settings) -> None:
+    """The operator's bounds: long enough for the questions after an event, short enough for DSGVO Art. 5 (1) e."""
+    if days is None or not settings.retention_min_days <= days <= settings.retention_max_days:
+        raise InvalidField("retention_days", f"Give between {settings.retention_min_days} and "
+                                             f"{settings.retention_max_days} days.")
 
 
 @router.post("/events/{event_id}/publish", responses=STAFF_FORBIDDEN | _NOT_FOUND | _CONFLICT,

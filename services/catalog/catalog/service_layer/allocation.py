@@ -9,7 +9,7 @@ from uuid import UUID
 import asyncpg
 
 from treffpunkt_shared.contracts.envelope import EventPayload
-from treffpunkt_shared.contracts.registration import RegistrationCancelled, RegistrationRequested
+from treffpunkt_shared.contracts.registration import RegistrationCancelled, RegistrationErased, RegistrationRequested
 from treffpunkt_shared.contracts.seats import SeatAllocated, SeatRejected, SeatReleased, SeatWaitlisted
 from treffpunkt_shared.messaging.commit_hooks import after_commit
 from treffpunkt_shared.messaging.consumer import Received, one_by_one
@@ -70,6 +70,17 @@ async def release_cancelled(conn: asyncpg.Connection, messages: Sequence[Receive
     for message in one_by_one(messages):
         registration = message.payload.registration
         decisions += await release(conn, registration.registration_id, registration.event_id, registration.session_id)
+    await _publish(conn, decisions)
+
+
+async def release_erased(conn: asyncpg.Connection, messages: Sequence[Received[RegistrationErased]], _: None) -> None:
+    """An erasure on request cancels: what the registration held is given back as on `RegistrationCancelled`
+    (nothing, if it held nothing or gave it back already)."""
+    decisions: Decisions = []
+    for message in one_by_one(messages):
+        erased = message.payload
+        if erased.release_seat:
+            decisions += await release(conn, erased.registration_id, erased.event_id, erased.session_id)
     await _publish(conn, decisions)
 
 

@@ -177,8 +177,9 @@ async def _publish_event(conn: asyncpg.Connection, event_id: UUID) -> StaffEvent
 async def create_event(
     conn: asyncpg.Connection, command: commands.CreateEvent, *, event_id: UUID | None = None
 ) -> StaffEvent:
-    """A new event, as a draft."""
-    values = command.values()
+    """A new event, as a draft; without a retention period, with the domain's default."""
+    values = {name: value for name, value in command.values().items()
+              if not (name == "retention_days" and value is None)}
     event = Event(id=event_id or uuid4(), **values)
     async with conn.transaction():
         repo = CatalogRepository(conn)

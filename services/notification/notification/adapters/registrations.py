@@ -28,6 +28,7 @@ class KnownRegistration:
     language: Language
     status_url: str
     cancel_url: str
+    data_url: str | None = None  # "my data"; none for a registration heard of before there was one
 
     @property
     def name(self) -> str:
@@ -44,7 +45,7 @@ class FillLevel:
 
 
 _COLUMNS = ("id, event_id, session_id, status, first_name, last_name, organisation, email, language, "
-            "status_url, cancel_url")
+            "status_url, cancel_url, data_url")
 
 
 def _known(row: asyncpg.Record) -> KnownRegistration:
@@ -58,19 +59,19 @@ async def save_many(conn: asyncpg.Connection,
     await conn.executemany(
         """
         INSERT INTO registration (id, event_id, session_id, status, waitlist_position, first_name, last_name,
-                                  organisation, email, language, status_url, cancel_url, updated_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                                  organisation, email, language, status_url, cancel_url, updated_at, data_url)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
         ON CONFLICT ON CONSTRAINT registration_pkey DO UPDATE
         SET event_id = EXCLUDED.event_id, session_id = EXCLUDED.session_id, status = EXCLUDED.status,
             waitlist_position = EXCLUDED.waitlist_position, first_name = EXCLUDED.first_name,
             last_name = EXCLUDED.last_name, organisation = EXCLUDED.organisation, email = EXCLUDED.email,
             language = EXCLUDED.language, status_url = EXCLUDED.status_url, cancel_url = EXCLUDED.cancel_url,
-            updated_at = EXCLUDED.updated_at
+            data_url = EXCLUDED.data_url, updated_at = EXCLUDED.updated_at
         WHERE registration.updated_at <= EXCLUDED.updated_at
         """,
         [(r.registration_id, r.event_id, r.session_id, status, waitlist_position, r.participant.first_name,
           r.participant.last_name, r.participant.organisation, r.participant.email, r.participant.language,
-          r.status_url, r.cancel_url, occurred_at)
+          r.status_url, r.cancel_url, occurred_at, r.data_url)
          for r, status, occurred_at, waitlist_position in states],
     )
 

@@ -8,6 +8,7 @@ from treffpunkt_shared.contracts.registration import (
     LinksRequested,
     RegistrationCancelled,
     RegistrationConfirmed,
+    RegistrationErased,
     RegistrationPromoted,
     RegistrationRejected,
     RegistrationWaitlisted,
@@ -16,7 +17,7 @@ from treffpunkt_shared.contracts.staff import MachineTokenSaved
 from treffpunkt_shared.messaging.consumer import HandlerTable
 from treffpunkt_shared.staff_access import save_machine_tokens
 
-from ..service_layer import event_changes, links, registrations
+from ..service_layer import erasure, event_changes, links, registrations
 
 HANDLERS: HandlerTable = {
     RegistrationConfirmed: registrations.record_outcomes,
@@ -25,6 +26,7 @@ HANDLERS: HandlerTable = {
     RegistrationPromoted: registrations.record_outcomes,
     RegistrationCancelled: registrations.record_outcomes,
     LinksRequested: links.send_links,
+    RegistrationErased: erasure.erase_registrations,
     EventSaved: event_changes.apply_events_saved,
     MachineTokenSaved: save_machine_tokens,
 }

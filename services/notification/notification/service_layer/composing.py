@@ -125,6 +125,7 @@ class Composer:
             "contacts": session.contact_persons,
             "details": details,
             "previous": _previous(details),
+            "data_url": registration.data_url,
         }
         first_contact = session.contact_persons[0] if session.contact_persons else None
         reply_to = Address(display_name=first_contact.name, addr_spec=first_contact.email) if first_contact else None
@@ -151,7 +152,7 @@ class Composer:
         if event is None or session is None:
             raise NotRenderableYet(f"event {email.event_id} or its session is not in the local copy of the catalog")
         return {"name": email.recipient_name, "event": event, "session": session, "contacts": session.contact_persons,
-                "details": email.details}
+                "details": email.details, "data_url": email.details.get("data_url")}
 
     async def _contact_context(self, conn: asyncpg.Connection, email: QueuedEmail, now: datetime) -> dict[str, Any]:
         notices = await contact_notices.carried_by(conn, email.id)

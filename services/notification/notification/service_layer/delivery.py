@@ -191,12 +191,12 @@ class Sender:
         headers: list[dict[str, str]] = []
         for o in sent:
             if o.email.id in sent_at:
-                events.append((EmailSent(**_about(o.email), attempts=o.attempts, sent_at=sent_at[o.email.id],
+                events.append((EmailSent(**_about(o.email), subject=o.subject, attempts=o.attempts, sent_at=sent_at[o.email.id],
                                          smtp_reply=o.reply or ""), _correlation(o.email)))
                 headers.append(o.trace)
         for o in failed:
             if o.email.id in failed_at:
-                events.append((EmailFailed(**_about(o.email), attempts=o.attempts, failed_at=failed_at[o.email.id],
+                events.append((EmailFailed(**_about(o.email), subject=o.subject, attempts=o.attempts, failed_at=failed_at[o.email.id],
                                            error=_error(o), permanent=_permanent(o)), _correlation(o.email)))
                 headers.append(o.trace)
         await enqueue_many(conn, events, producer=NotificationSettings.service_name, headers=headers)

@@ -11,7 +11,7 @@ from treffpunkt_shared.messaging.commit_hooks import after_commit
 from treffpunkt_shared.messaging.consumer import Received
 from treffpunkt_shared.tracing import trace_headers
 
-from ..adapters import emails
+from ..adapters import emails, erasure
 from ..domain.model import Registrant, registrant_email
 from .handling import HandlerDependencies
 
@@ -20,13 +20,15 @@ async def send_links(conn: asyncpg.Connection, messages: Sequence[Received[Links
                      dependencies: HandlerDependencies) -> None:
     """Queue one email per request; the request's message id is the occasion, so a message read twice
     (after a crash) is still one email."""
+    erased = await erasure.erased_among(conn, [message.payload.registration_id for message in messages])
+    messages = [message for message in messages if message.payload.registration_id not in erased]
     queued = [
         registrant_email(
             EmailKind.links,
             Registrant(message.payload.registration_id, message.payload.event_id, message.payload.email,
                        message.payload.name, message.payload.language),
             {"session_id": str(message.payload.session_id), "status_url": message.payload.status_url,
-             "cancel_url": message.payload.cancel_url},
+             "cancel_url": message.payload.cancel_url, "data_url": message.payload.data_url},
             occasion=str(message.envelope.event_id),
         )
         for message in messages

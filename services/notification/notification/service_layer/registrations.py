@@ -26,7 +26,7 @@ from treffpunkt_shared.messaging.commit_hooks import after_commit
 from treffpunkt_shared.messaging.consumer import Received
 from treffpunkt_shared.tracing import trace_headers
 
-from ..adapters import contact_notices, emails, registrations
+from ..adapters import contact_notices, emails, erasure, registrations
 from ..domain.model import CalendarMethod, Registrant, RegistrationStatus, registrant_email, session_of
 from .handling import HandlerDependencies
 
@@ -74,7 +74,9 @@ async def record_outcomes(conn: asyncpg.Connection, messages: Sequence[Received[
     """The handler of every outcome: a run of them, in the order they came, in a few statements for all;
     the sender is woken once they are committed. A request for a seat is nobody's email yet."""
     now, domain = dependencies.clock.now(), dependencies.domain
-    received = [(message.payload, message.envelope) for message in messages]
+    erased = await erasure.erased_among(conn, [m.payload.registration.registration_id for m in messages])
+    received = [(message.payload, message.envelope) for message in messages
+                if message.payload.registration.registration_id not in erased]  # erased stays erased
     await registrations.save_many(conn, [
         (outcome.registration, _KIND_AND_STATUS[type(outcome)][1], envelope.occurred_at,
          _details(outcome).get("waitlist_position"))

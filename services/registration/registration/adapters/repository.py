@@ -5,23 +5,26 @@ from uuid import UUID
 
 import asyncpg
 
+from treffpunkt_shared.contracts.catalog import DEFAULT_RETENTION_DAYS
 from treffpunkt_shared.messaging.outbox import InStatement
 
-from ..domain.model import Registration, Status
+from ..domain.model import Consent, Registration, Status
 
 COLUMNS = """
     id, event_id, session_id, status, first_name, last_name, email, organisation, phone, remarks,
-    language, rejection_reason, waitlist_sequence, cancelled_by, created_at, decided_at, cancelled_at
+    language, rejection_reason, waitlist_sequence, cancelled_by, created_at, decided_at, cancelled_at,
+    consent_at, consent_notice_url, consent_notice_version, consent_notice_sha256, consent_controller,
+    erased_at, erased_because
 """
 
 
 async def insert(conn: asyncpg.Connection | asyncpg.Pool, *, id: UUID, event_id: UUID, session_id: UUID,
                  first_name: str, last_name: str, email: str, email_normalised: str, organisation: str,
                  phone: str | None, remarks: str | None, language: str, now: datetime,
-                 idempotency_key: str | None, request_hash: str | None,
+                 idempotency_key: str | None, request_hash: str | None, consent: Consent,
                  request: InStatement) -> Registration | None:
-    """The registration, its idempotency key and the message asking the catalog for a seat (`request`,
-    its parameters from $15, for each row of `inserted`), in one statement: atomic without a transaction,
+    """The registration with its consent record, its idempotency key and the message asking the catalog for a
+    seat (`request`, its parameters from $19, for each row of `inserted`), in one statement: atomic without a transaction,
     and one round trip. None if the key is taken: by an earlier request with it, or by one racing this
     (the key's unique index lets this wait until that commits, or proceed if it rolls back)."""
     return _registration(await conn.fetchrow(
@@ -33,16 +36,20 @@ async def insert(conn: asyncpg.Connection | asyncpg.Pool, *, id: UUID, event_id:
             RETURNING key
         ), inserted AS (
             INSERT INTO registration (id, event_id, session_id, status, first_name, last_name, email, email_normalised,
-                                      organisation, phone, remarks, language, consent_at, created_at, updated_at)
+                                      organisation, phone, remarks, language, consent_at, created_at, updated_at,
+                                      consent_notice_url, consent_notice_version, consent_notice_sha256,
+                                      consent_controller)
             SELECT $1::uuid, $2::uuid, $3::uuid, 'pending', $4::text, $5::text, $6::text, $7::text, $8::text,
-                   $9::text, $10::text, $11::text, $12::timestamptz, $12::timestamptz, $12::timestamptz
+                   $9::text, $10::text, $11::text, $12::timestamptz, $12::timestamptz, $12::timestamptz,
+                   $15::text, $16::text, $17::text, $18::text
             WHERE $13::text IS NULL OR EXISTS (SELECT FROM idempotency)
             RETURNING {COLUMNS}
         ), {request.cte}
         SELECT inserted.* FROM inserted, {request.wake}
         """,
         id, event_id, session_id, first_name, last_name, email, email_normalised, organisation, phone, remarks,
-        language, now, idempotency_key, request_hash, *request.parameters,
+        language, now, idempotency_key, request_hash, consent.notice_url, consent.notice_version,
+        consent.notice_sha256, consent.controller, *request.parameters,
     ))
 
 
@@ -116,6 +123,7 @@ async def listing(conn: asyncpg.Connection | asyncpg.Pool, *, event_id: UUID, se
         f"""
         SELECT {COLUMNS} FROM registration
         WHERE event_id = $1 AND ($2::uuid IS NULL OR session_id = $2) AND ($3::text IS NULL OR status = $3)
+          AND erased_at IS NULL  -- an erased registration counts in the statistics, and is in no list of people
         ORDER BY session_id, created_at
         """,
         event_id, session_id, status.value if status else None,
@@ -134,6 +142,54 @@ async def find_by_idempotency_key(conn: asyncpg.Connection | asyncpg.Pool,
         key,
     )
     return (row["request_hash"], _registration(row)) if row is not None else None
+
+
+async def status_history(conn: asyncpg.Connection | asyncpg.Pool, registration_id: UUID) -> list[tuple[str, datetime]]:
+    """Each status the registration had, with when, oldest first."""
+    rows = await conn.fetch(
+        "SELECT status, changed_at FROM registration_status_change WHERE registration_id = $1 ORDER BY id",
+        registration_id,
+    )
+    return [(row["status"], row["changed_at"]) for row in rows]
+
+
+async def erase(conn: asyncpg.Connection, registration_id: UUID, because: str, now: datetime) -> Registration:
+    """Empty every personal column and forget its keys and emails; ids, status, times, the status history and
+    the consent record (no personal data) stay."""
+    await conn.execute("DELETE FROM idempotency_key WHERE registration_id = $1", registration_id)
+    await conn.execute("DELETE FROM registration_email WHERE registration_id = $1", registration_id)
+    return _registration(await conn.fetchrow(
+        f"""
+        UPDATE registration
+        SET first_name = NULL, last_name = NULL, email = NULL, email_normalised = NULL, organisation = NULL,
+            phone = NULL, remarks = NULL, erased_at = $3, erased_because = $2, updated_at = $3
+        WHERE id = $1 RETURNING {COLUMNS}
+        """,
+        registration_id, because, now,
+    ))
+
+
+async def due_for_erasure(conn: asyncpg.Connection | asyncpg.Pool, now: datetime, limit: int) -> list[UUID]:
+    """Registrations not erased yet whose event ended more than its retention period before `now`."""
+    rows = await conn.fetch(
+        """
+        SELECT r.id FROM registration r JOIN catalog_event e ON e.id = r.event_id
+        WHERE r.erased_at IS NULL
+          AND (e.snapshot->>'ends_at')::timestamptz
+              + make_interval(days => COALESCE((e.snapshot->>'retention_days')::int, $3)) <= $1
+        ORDER BY r.created_at LIMIT $2
+        """,
+        now, limit, DEFAULT_RETENTION_DAYS,
+    )
+    return [row["id"] for row in rows]
+
+
+async def ids_of_address(conn: asyncpg.Connection | asyncpg.Pool, email_normalised: str) -> list[UUID]:
+    rows = await conn.fetch(
+        "SELECT id FROM registration WHERE email_normalised = $1 AND erased_at IS NULL ORDER BY created_at",
+        email_normalised,
+    )
+    return [row["id"] for row in rows]
 
 
 def _registration(row: asyncpg.Record | None) -> Registration | None:

@@ -7,7 +7,7 @@ from enum import StrEnum
 from uuid import UUID
 
 from treffpunkt_shared.catalog_copy import RegistrationRules
-from treffpunkt_shared.contracts.catalog import EventStatus
+from treffpunkt_shared.contracts.catalog import Event, EventStatus
 from treffpunkt_shared.errors import Conflict, Gone, InvalidField
 
 from ..texts import texts
@@ -33,15 +33,26 @@ _NEXT: dict[Status, frozenset[Status]] = {
 
 
 @dataclass(frozen=True)
+class Consent:
+    """What the person agreed to: the privacy notice (URL, version, SHA-256 of its text) and who was named
+    as the controller. With the registration's language and `consent_at` it is the consent record."""
+
+    notice_url: str | None
+    notice_version: str | None
+    notice_sha256: str | None
+    controller: str | None
+
+
+@dataclass(frozen=True)
 class Registration:
     id: UUID
     event_id: UUID
     session_id: UUID
     status: Status
-    first_name: str
-    last_name: str
-    email: str
-    organisation: str
+    first_name: str | None  # the personal fields are None once erased
+    last_name: str | None
+    email: str | None
+    organisation: str | None
     phone: str | None
     remarks: str | None
     language: str
@@ -51,6 +62,18 @@ class Registration:
     created_at: datetime
     decided_at: datetime | None
     cancelled_at: datetime | None
+    # The consent record and the erasure (defaults: for registrations made up in tests).
+    consent_at: datetime | None = None
+    consent_notice_url: str | None = None
+    consent_notice_version: str | None = None
+    consent_notice_sha256: str | None = None
+    consent_controller: str | None = None
+    erased_at: datetime | None = None
+    erased_because: str | None = None
+
+    @property
+    def erased(self) -> bool:
+        return self.erased_at is not None
 
     @property
     def final(self) -> bool:
@@ -59,17 +82,29 @@ class Registration:
 
     @property
     def cancellable(self) -> bool:
-        return Status.cancelled in _NEXT[self.status]
+        # Erased after its retention period, a registration keeps its last status; there is nobody to cancel for.
+        return Status.cancelled in _NEXT[self.status] and not self.erased
 
     @property
     def takes_seat_decision(self) -> bool:
         """A decision applies to a pending registration; a cancelled one stays cancelled (the catalog
         releases whatever it allocated when it handles the cancellation, which follows the request)."""
-        return self.status is Status.pending
+        return self.status is Status.pending and not self.erased
 
     @property
     def takes_promotion(self) -> bool:
-        return self.status is Status.waitlisted
+        # An erased registration stays erased: no decision writes anything of it again.
+        return self.status is Status.waitlisted and not self.erased
+
+
+def consent_to(event: Event | None, site_privacy_url: str | None) -> Consent:
+    """The notice a registration for `event` agrees to: its organiser's, else the site's (without version and
+    hash: the site's notice is the operator's, outside the catalog)."""
+    organiser = event.privacy_organiser if event is not None else None
+    if organiser is None:
+        return Consent(site_privacy_url, None, None, None)
+    return Consent(organiser.privacy_notice_url, organiser.privacy_notice_version, organiser.privacy_notice_sha256,
+                   organiser.controller)
 
 
 def check_open(rules: RegistrationRules | None, now: datetime, language: str) -> None:

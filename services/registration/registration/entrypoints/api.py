@@ -62,7 +62,8 @@ async def post_registration(
 ) -> Response:
     now = datetime.now(UTC)
     await admit_registration(request, command.email, now=now, idempotency_key=idempotency_key)
-    registered = await register(pool, waiter, command, now=now, idempotency_key=idempotency_key,
+    registered = await register(pool, waiter, command, now=now, site_privacy_url=settings.privacy_url or None,
+                                idempotency_key=idempotency_key,
                                 wait_seconds=min(wait, settings.max_wait_seconds))
     # The hot path of a rush: the JSON made once from the view rather than validated again against
     # `response_model` (which still documents it).

@@ -1,5 +1,5 @@
-"""The hosted pages: event list, registration form, answer, status and cancel pages, and the
-accessibility statement; and the form's embed variant for another website (`/embed/events/{id}`).
+"""The hosted pages: event list, registration form, answer, status and cancel pages, "my data" (with
+its JSON download and erasure), and the accessibility statement; and the form's embed variant for another website (`/embed/events/{id}`).
 
 Plain HTML forms: they work without JavaScript and by keyboard alone; styles come from one static
 file (no inline styles or scripts). German by default (also for a language we do not speak), English
@@ -12,13 +12,13 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
 from treffpunkt_shared.catalog_copy import get_event, published_events
 from treffpunkt_shared.contracts.catalog import Event
-from treffpunkt_shared.contracts.registration import CancelledBy
+from treffpunkt_shared.contracts.registration import CancelledBy, ErasedBecause
 from treffpunkt_shared.errors import InvalidField, Refused, TooManyRequests
 from treffpunkt_shared.languages import supported
 from treffpunkt_shared.local_time import BERLIN
@@ -26,7 +26,9 @@ from treffpunkt_shared.local_time import BERLIN
 from ..adapters import repository
 from ..domain.commands import RegisterParticipant, SendLinksAgain
 from ..service_layer.cancel import cancel
+from ..service_layer.erasure import erase
 from ..service_layer.links import send_links_again
+from ..service_layer.my_data import my_data
 from ..service_layer.register import register
 from ..service_layer.views import view
 from ..settings import RegistrationSettings
@@ -146,7 +148,8 @@ async def submit_registration(
                                                      | {"event_id": event_id, "language": lang})
         now = datetime.now(UTC)
         await admit_registration(request, command.email, now=now)
-        registered = await register(pool, waiter, command, now=now, wait_seconds=FORM_WAIT_SECONDS)
+        registered = await register(pool, waiter, command, now=now, site_privacy_url=settings.privacy_url or None,
+                                    wait_seconds=FORM_WAIT_SECONDS)
     except ValidationError as exc:
         errors = {str(error["loc"][0]): validation_message(lang, error, error["loc"][0]) for error in exc.errors()}
         return await _form(request, pool, settings, event_id, lang, values=values, errors=errors, status_code=422)
@@ -161,7 +164,8 @@ async def submit_registration(
         return page
     registration = await view(pool, registered.registration, links)
     return _render(request, settings, "result.html", lang, status_code=201, registration=registration,
-                   event=await get_event(pool, event_id), status_page=links.status_page(registration.id))
+                   event=await get_event(pool, event_id), status_page=links.status_page(registration.id),
+                   data_page=links.data_page(registration.id))
 
 
 async def _links_form(request: Request, pool, settings: RegistrationSettings, event_id: UUID, lang: str,
@@ -219,7 +223,7 @@ async def _linked_page(request: Request, pool, links, settings: RegistrationSett
 async def status_page(request: Request, registration_id: UUID, pool: Pool, links: LinksDep, settings: Settings,
                       token: str = "") -> HTMLResponse:
     return await _linked_page(request, pool, links, settings, registration_id, token, "result.html",
-                              cancel_page=links.cancel_page(registration_id))
+                              cancel_page=links.cancel_page(registration_id), data_page=links.data_page(registration_id))
 
 
 @router.get("/r/{registration_id}/cancel", response_class=HTMLResponse)
@@ -235,3 +239,48 @@ async def cancel_submit(request: Request, registration_id: UUID, pool: Pool, lin
         return await _invalid_link(request, pool, settings, registration_id)
     cancelled = await cancel(pool, registration_id, CancelledBy.registrant, links)
     return _message(request, settings, cancelled.language, "cancelled_done")
+
+
+@router.get("/r/{registration_id}/data", response_class=HTMLResponse)
+async def my_data_page(request: Request, registration_id: UUID, pool: Pool, links: LinksDep, settings: Settings,
+                       token: str = "") -> HTMLResponse:
+    """"Meine Daten / My data": what is held, with the JSON download and the way to erase it."""
+    registration = await _registration_for_link(pool, links, registration_id, token)
+    if registration is None:
+        return await _invalid_link(request, pool, settings, registration_id)
+    event = await get_event(pool, registration.event_id)
+    page = _render(request, settings, "my_data.html", registration.language, data=await my_data(pool, registration, event),
+                   event=event, download=links.data_download(registration_id), erase_page=links.erase_page(registration_id),
+                   status_page=links.status_page(registration_id))
+    page.headers["Cache-Control"] = "no-store"  # a person's data: kept in no cache on the way
+    return page
+
+
+@router.get("/r/{registration_id}/data.json")
+async def my_data_download(request: Request, registration_id: UUID, pool: Pool, links: LinksDep, settings: Settings,
+                           token: str = "") -> Response:
+    registration = await _registration_for_link(pool, links, registration_id, token)
+    if registration is None:
+        return await _invalid_link(request, pool, settings, registration_id)
+    data = await my_data(pool, registration, await get_event(pool, registration.event_id))
+    return Response(data.model_dump_json(indent=2), media_type="application/json", headers={
+        "Content-Disposition": f'attachment; filename="treffpunkt-{registration_id}.json"', "Cache-Control": "no-store"})
+
+
+@router.get("/r/{registration_id}/erase", response_class=HTMLResponse)
+async def erase_page(request: Request, registration_id: UUID, pool: Pool, links: LinksDep, settings: Settings,
+                     token: str = "") -> HTMLResponse:
+    return await _linked_page(request, pool, links, settings, registration_id, token, "erase.html", token=token,
+                              data_page=links.data_page(registration_id))
+
+
+@router.post("/r/{registration_id}/erase", response_class=HTMLResponse)
+async def erase_submit(request: Request, registration_id: UUID, pool: Pool, links: LinksDep, settings: Settings,
+                       token: Annotated[str, Form()] = "") -> HTMLResponse:
+    # The signed token in the form is the CSRF protection, as on the cancel page: another site cannot know it.
+    registration = await _registration_for_link(pool, links, registration_id, token)
+    if registration is None:
+        return await _invalid_link(request, pool, settings, registration_id)
+    async with pool.acquire() as conn:
+        await erase(conn, registration_id, ErasedBecause.registrant, datetime.now(UTC))
+    return _message(request, settings, registration.language, "erased_done")

@@ -31,16 +31,18 @@ class StaffRegistration(BaseModel):
     session_id: UUID
     status: Status
     waitlist_position: int | None = Field(None, description="While waitlisted.")
-    first_name: str
-    last_name: str
-    email: str
-    organisation: str
+    # The personal fields are null once the registration is erased (then only its anonymous record is left).
+    first_name: str | None
+    last_name: str | None
+    email: str | None
+    organisation: str | None
     phone: str | None
     remarks: str | None
     language: str
     rejection_reason: str | None
     cancelled_by: str | None
     created_at: str = Field(description="When the registration was accepted (ISO 8601).")
+    erased_because: str | None = Field(None, description="Erased (retention, registrant or staff); null while not.")
 
 
 def staff_view(registration: Registration, waitlist_position: int | None) -> StaffRegistration:

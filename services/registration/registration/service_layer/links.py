@@ -41,6 +41,7 @@ async def send_links_again(pool: asyncpg.Pool, links: Links, settings: Registrat
             LinksRequested(registration_id=registration.id, event_id=registration.event_id,
                            session_id=registration.session_id, email=registration.email,
                            name=f"{registration.first_name} {registration.last_name}", language=language,
-                           status_url=links.status_page(registration.id), cancel_url=links.cancel_page(registration.id)),
+                           status_url=links.status_page(registration.id), cancel_url=links.cancel_page(registration.id),
+                           data_url=links.data_page(registration.id)),
             producer=RegistrationSettings.service_name, correlation_id=str(registration.id),
         )

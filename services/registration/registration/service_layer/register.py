@@ -8,7 +8,7 @@ from uuid import UUID, uuid4
 
 import asyncpg
 
-from treffpunkt_shared.catalog_copy import registration_rules
+from treffpunkt_shared.catalog_copy import get_event, registration_rules
 from treffpunkt_shared.contracts.registration import RegistrationRequested
 from treffpunkt_shared.errors import Conflict, InvalidField, Refused
 from treffpunkt_shared.logs import set_correlation_id
@@ -17,7 +17,7 @@ from treffpunkt_shared.messaging.outbox import in_statement
 from ..adapters import repository
 from ..adapters.decision_waiter import DecisionWaiter
 from ..domain.commands import RegisterParticipant
-from ..domain.model import Registration, check_open, normalise_email
+from ..domain.model import Registration, check_open, consent_to, normalise_email
 from ..settings import RegistrationSettings
 from ..texts import texts
 
@@ -35,20 +35,22 @@ def request_hash(command: RegisterParticipant) -> str:
 
 
 async def register(pool: asyncpg.Pool, waiter: DecisionWaiter, command: RegisterParticipant, *, now: datetime,
-                   idempotency_key: str | None = None, wait_seconds: float = 0) -> Registered:
+                   site_privacy_url: str | None, idempotency_key: str | None = None,
+                   wait_seconds: float = 0) -> Registered:
+    """`site_privacy_url`: the notice agreed to when the event's organisers have none."""
     registration_id = uuid4()
     set_correlation_id(str(registration_id))
     if wait_seconds <= 0:
-        return await _store(pool, command, registration_id, now, idempotency_key)
+        return await _store(pool, command, registration_id, now, idempotency_key, site_privacy_url)
     async with waiter.watch(registration_id) as decided:
-        registered = await _store(pool, command, registration_id, now, idempotency_key)
+        registered = await _store(pool, command, registration_id, now, idempotency_key, site_privacy_url)
         if registered.created:
             await waiter.wait(decided, wait_seconds)
     return Registered(await repository.get(pool, registered.registration.id), registered.created)
 
 
 async def _store(pool: asyncpg.Pool, command: RegisterParticipant, registration_id: UUID, now: datetime,
-                 idempotency_key: str | None) -> Registered:
+                 idempotency_key: str | None, site_privacy_url: str | None) -> Registered:
     # Two round trips and no transaction: the rules are read, then one statement writes the registration,
     # its key and its outbox message atomically. A transaction around both would add nothing: at READ
     # COMMITTED it would not hold the rules still either (the seat is the catalog's to decide anyway).
@@ -63,6 +65,7 @@ async def _store(pool: asyncpg.Pool, command: RegisterParticipant, registration_
             if earlier is None:
                 raise
             return earlier
+        consent = consent_to(await get_event(conn, command.event_id), site_privacy_url)
         email = str(command.email)
         try:
             registration = await repository.insert(
@@ -70,12 +73,12 @@ async def _store(pool: asyncpg.Pool, command: RegisterParticipant, registration_
                 first_name=command.first_name, last_name=command.last_name, email=email,
                 email_normalised=normalise_email(email), organisation=command.organisation,
                 phone=command.phone or None, remarks=command.remarks or None, language=command.language.value,
-                now=now, idempotency_key=idempotency_key, request_hash=hashed,
+                now=now, idempotency_key=idempotency_key, request_hash=hashed, consent=consent,
                 request=in_statement(
                     RegistrationRequested(registration_id=registration_id, event_id=command.event_id,
                                           session_id=command.session_id),
                     producer=RegistrationSettings.service_name, correlation_id=str(registration_id),
-                    source="inserted", first_parameter=15),
+                    source="inserted", first_parameter=19),
             )
         except asyncpg.UniqueViolationError as error:
             if error.constraint_name != ONE_ACTIVE_REGISTRATION_PER_EMAIL:

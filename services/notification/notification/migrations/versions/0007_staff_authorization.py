@@ -2,14 +2,14 @@
 snapshots indexed for "which sessions list this contact person" (the preference rule asks it per request)
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 """
 
 from treffpunkt_shared.audit import STAFF_AUTHORIZATION_V1, STAFF_AUTHORIZATION_V1_DOWN
 from treffpunkt_shared.migrations import execute_script
 
 revision = "0007"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
