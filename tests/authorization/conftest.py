@@ -10,11 +10,12 @@ from treffpunkt_devstack.mailbox import Mailbox
 
 from ..backends import KafkaBackend, kafka_with_empty_topics
 from ..notification.conftest import FAST
-from ..services import RunningService, start_service
+from ..services import RunningService, free_port, start_service
 from ..staff_tokens import StaffIssuer
 from . import principals as p
 from .rules import MATRIX_SERVICES
-from .world import World
+from .staff_sessions import first_admin
+from .world import STAFF, World
 
 
 @pytest.fixture(scope="module")
@@ -25,31 +26,48 @@ def matrix_kafka(_session_kafka: KafkaBackend | None) -> Iterator[KafkaBackend]:
 
 
 @pytest.fixture(scope="module")
-async def services(postgres_url: str, matrix_kafka: KafkaBackend,
-                   staff_issuer: StaffIssuer) -> AsyncIterator[dict[str, RunningService]]:
-    """Catalog, registration and notification, on a broker with empty topics (the session's, else a mock broker
-    of the module's) and an SMTP mailbox of the module's, trusting the test issuer's keys."""
-    running: dict[str, RunningService] = {}
+async def matrix_mailbox() -> AsyncIterator[Mailbox]:
     async with Mailbox(web_port=None) as mailbox:
-        settings: dict[str, dict[str, Any]] = {
-            "notification": FAST | {"smtp_host": mailbox.host, "smtp_port": mailbox.smtp_port}}
-        try:
-            for name in MATRIX_SERVICES:
-                running[name] = await start_service(
-                    name, postgres_url=postgres_url, kafka_servers=matrix_kafka.bootstrap_servers,
-                    fetch_max_wait_ms=matrix_kafka.fetch_max_wait_ms, mock_broker=matrix_kafka.embedded is not None,
-                    staff_issuer=staff_issuer, **settings.get(name, {}))
-            yield running
-        finally:
-            for service in reversed(running.values()):
-                await service.stop()
+        yield mailbox
+
+
+def _staff_settings(mailbox: Mailbox) -> dict[str, Any]:
+    """Its issuer an http://localhost address as in `make dev` (so that its cookie is not `Secure` and the tests'
+    HTTP clients send it back); sessions that outlast the run (the staff cells come last, after minutes)."""
+    port = free_port()
+    return {"http_port": port, "issuer": f"http://localhost:{port}", "session_idle_minutes": 600,
+            "smtp_host": mailbox.host, "smtp_port": mailbox.smtp_port}
 
 
 @pytest.fixture(scope="module")
-async def world(services: dict[str, RunningService]) -> World:
-    """Built with a machine token of scope all of its own, so that no principal's cells depend on it."""
-    builder = {name: await service.token_headers(name="matrix-builder") for name, service in services.items()}
-    built = World(services, builder)
+async def services(postgres_url: str, matrix_kafka: KafkaBackend, matrix_mailbox: Mailbox,
+                   staff_issuer: StaffIssuer) -> AsyncIterator[dict[str, RunningService]]:
+    """Catalog, registration, notification and staff, on a broker with empty topics (the session's, else a mock
+    broker of the module's) and an SMTP mailbox of the module's, trusting the test issuer's keys."""
+    running: dict[str, RunningService] = {}
+    settings: dict[str, dict[str, Any]] = {
+        "notification": FAST | {"smtp_host": matrix_mailbox.host, "smtp_port": matrix_mailbox.smtp_port},
+        STAFF: _staff_settings(matrix_mailbox)}
+    try:
+        for name in MATRIX_SERVICES:
+            running[name] = await start_service(
+                name, postgres_url=postgres_url, kafka_servers=matrix_kafka.bootstrap_servers,
+                fetch_max_wait_ms=matrix_kafka.fetch_max_wait_ms, mock_broker=matrix_kafka.embedded is not None,
+                staff_issuer=staff_issuer, **settings.get(name, {}))
+        yield running
+    finally:
+        for service in reversed(running.values()):
+            await service.stop()
+
+
+@pytest.fixture(scope="module")
+async def world(services: dict[str, RunningService], matrix_mailbox: Mailbox) -> World:
+    """Built with a machine token of scope all of its own (at the staff service: an admin that `create-admin`
+    made), so that no principal's cells depend on it."""
+    builder = {name: await service.token_headers(name="matrix-builder") for name, service in services.items()
+               if name != STAFF}
+    staff_admin = await first_admin(services[STAFF])
+    built = World(services, builder | {STAFF: staff_admin.headers()}, mailbox=matrix_mailbox, staff_admin=staff_admin)
     await built.build()
     return built
 

@@ -9,9 +9,9 @@ the answer; the others must be absent. A changing route (or an `audited` reading
 entries naming the principal when it succeeds, and none when it is refused.
 
 A new staff route needs a rule here (test_matrix fails for a route without one, and for a rule without a route).
-The staff service's admin routes plug in as a fourth service: its name in MATRIX_SERVICES, the principals'
-headers for it (principals.make_principals: its accounts sign in with a session cookie and a CSRF header), its
-rules below; its audit table is its own (test_matrix reads the shared one of the other three).
+The staff service is the fourth: its principals are signed-in sessions (principals.py), its admin routes are
+admins' whatever they name (`by_role`: the others hear 403 even for ids that name nothing), its audit table is
+its own (test_matrix reads each service's `AUDIT_QUERIES`).
 """
 
 from collections.abc import Callable
@@ -29,17 +29,21 @@ from .principals import (
     ORGANISER_B,
     ORGANISERS_OF_A,
     ORGANISERS_OF_B,
+    SIGNED_IN,
+    STAFF_ADMINS,
 )
 from .world import (
+    FRESH_ACCOUNT_WITH_TOTP,
     FRESH_CONTACT_PERSON_A,
     FRESH_DRAFT_EVENT_A,
+    FRESH_MACHINE_TOKEN,
     FRESH_PUBLISHED_EVENT_A,
     FRESH_REGISTRATION_A1,
     UNKNOWN_ID,
     World,
 )
 
-MATRIX_SERVICES = ("catalog", "registration", "notification")
+MATRIX_SERVICES = ("catalog", "registration", "notification", "staff")
 
 
 @dataclass(frozen=True)
@@ -59,7 +63,11 @@ class Case:
     among: frozenset[str] = frozenset()
     sees: dict[str, frozenset[str]] = field(default_factory=dict)
     name: str = ""
-    audited: bool = False  # a reading route that leaves an audit entry (every changing route does)
+    # A reading route that leaves an audit entry (True), a changing one that leaves none (False); None: audited
+    # when it changes something.
+    audited: bool | None = None
+    # Who may does not depend on what the path names: the others hear 403 even for ids that name nothing.
+    by_role: bool = False
 
 
 @dataclass(frozen=True)
@@ -120,6 +128,40 @@ def _audit() -> tuple[Case, ...]:
             Case(ORGANISERS_OF_A, name="event", query={"event_id": "event_A"}),
             Case(ADMINS | {ORGANISER_A}, name="actor", query={"actor": "account:" + ORGANISER_A}),
             Case(EVERYONE, 404, name="unknown-event", query={"event_id": UNKNOWN_ID}))
+
+
+def _staff_admins(status: int = 200, **options: Any) -> Case:
+    return Case(STAFF_ADMINS, status, by_role=True, **options)
+
+
+def _new_account(world: World) -> dict[str, Any]:
+    return {"email": f"{world.unique('neu').replace(' ', '-')}@matrix.example.org", "display_name": "Neues Konto",
+            "memberships": [{"role": "organiser", "organisation_id": world.ids["org_A"]}]}
+
+
+STAFF_RULES: tuple[Rule, ...] = (
+    # The staff service: accounts and machine tokens are its admins'; its audit trail its admins', and each
+    # account's own; an access token for any signed-in account.
+    rule("staff", "GET", f"{API}/accounts", _staff_admins(among=frozenset({"staff_account"}),
+                                                          sees=same(frozenset({"staff_account"}), *STAFF_ADMINS))),
+    rule("staff", "POST", f"{API}/accounts", _staff_admins(201, body=_new_account)),
+    rule("staff", "GET", f"{API}/accounts/{{account_id}}", _staff_admins(path={"account_id": "staff_account"})),
+    rule("staff", "PATCH", f"{API}/accounts/{{account_id}}",
+         _staff_admins(path={"account_id": "staff_account"}, body=lambda w: {"display_name": w.unique("Matrix Ziel")})),
+    rule("staff", "POST", f"{API}/accounts/{{account_id}}/invite", _staff_admins(path={"account_id": "staff_account"})),
+    rule("staff", "DELETE", f"{API}/accounts/{{account_id}}/totp",
+         _staff_admins(204, path={"account_id": FRESH_ACCOUNT_WITH_TOTP})),
+    rule("staff", "GET", f"{API}/tokens", _staff_admins(among=frozenset({"staff_machine_token"}),
+                                                        sees=same(frozenset({"staff_machine_token"}), *STAFF_ADMINS))),
+    rule("staff", "POST", f"{API}/tokens",
+         _staff_admins(201, body=lambda w: {"name": w.unique("matrix-neu"), "organisation_id": w.ids["org_A"],
+                                            "can_write": False})),
+    rule("staff", "POST", f"{API}/tokens/{{token_id}}/revoke", _staff_admins(path={"token_id": FRESH_MACHINE_TOKEN})),
+    rule("staff", "GET", f"{API}/audit", Case(STAFF_ADMINS, name="all"),
+         Case(STAFF_ADMINS | {ORGANISER_A}, name="own", query={"account_id": "account:" + ORGANISER_A})),
+    # Issuing a minutes-long access token changes nothing: the services audit what it is used for.
+    rule("staff", "POST", "/api/tokens", Case(SIGNED_IN, body=lambda w: {"audience": "registration"}, audited=False)),
+)
 
 
 RULES: tuple[Rule, ...] = (
@@ -194,6 +236,7 @@ RULES: tuple[Rule, ...] = (
     rule("catalog", "GET", f"{API}/audit", *_audit()),
     rule("registration", "GET", f"{API}/audit", *_audit()),
     rule("notification", "GET", f"{API}/audit", *_audit()),
+    *STAFF_RULES,
 )
 
 

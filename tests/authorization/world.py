@@ -1,7 +1,9 @@
 """The world the matrix asks about, built once per module through the services' real APIs and the broker (as
 the saga scenario does): organisations A and B with contact persons, a programme, event E_A (by A) with two
 sessions (the first naming contact person C of A, the second C2 of A), event E_B (by B) with one session naming
-D of B, a confirmed registration in each of the three sessions, each confirmation in notification's delivery log.
+D of B, a confirmed registration in each of the three sessions, each confirmation in notification's delivery log;
+at the staff service an account and a machine token for its admin routes to name, and the principals' accounts
+(`staff_account`), made by an admin that `create-admin` made.
 
 Destructive routes (delete, publish, close, cancel, a staff cancellation) get a fresh object per cell from
 `World.fresh`, so that no cell takes away what a later one asks about."""
@@ -12,22 +14,34 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from treffpunkt_devstack.mailbox import Mailbox
+from treffpunkt_shared.contracts.staff import Membership
+
 from ..saga.scenario import IN_TWO_MONTHS
 from ..services import RunningService
 from ..waiting import wait_until
+from . import staff_sessions
+from .staff_sessions import StaffSession
+
+STAFF = "staff"
 
 # Fresh objects, named like world keys: a cell's path names one of these and gets a new one.
 FRESH_CONTACT_PERSON_A = "fresh contact person of A"
 FRESH_DRAFT_EVENT_A = "fresh draft event of A"
 FRESH_PUBLISHED_EVENT_A = "fresh published event of A"
 FRESH_REGISTRATION_A1 = "fresh registration in E_A's first session"
+FRESH_MACHINE_TOKEN = "fresh machine token"
+FRESH_ACCOUNT_WITH_TOTP = "fresh account with a second factor"
 UNKNOWN_ID = "an id that names nothing"
 
 
 @dataclass
 class World:
     services: dict[str, RunningService]
-    admin: dict[str, dict[str, str]]  # a machine token with scope all, per service, to build with
+    admin: dict[str, dict[str, str]]  # a machine token with scope all, per service (a staff admin's session), to build with
+    mailbox: Mailbox | None = None  # where the staff service's invitations arrive
+    staff_admin: StaffSession | None = None
+    sessions: dict[str, StaffSession] = field(default_factory=dict)  # the principals' at the staff service
     ids: dict[str, str] = field(default_factory=dict)
     # What shows a world object in an answer (JSON, CSV or a spreadsheet's text): its id, or a registration's email.
     markers: dict[str, str] = field(default_factory=dict)
@@ -65,6 +79,35 @@ class World:
             self.keep(key, registration["id"], marker=registration["email"])
             self.keep(f"{key}_email", registration["email"])
         await self.delivered([self.ids["registration_A1"], self.ids["registration_A2"], self.ids["registration_B1"]])
+        if STAFF in self.services:
+            account = await self.post(STAFF, "/api/staff/accounts", {
+                "email": f"{self.unique('ziel').replace(' ', '-')}@matrix.example.org", "display_name": "Matrix Ziel"})
+            self.keep("staff_account", account["id"])
+            self.keep("staff_machine_token", (await self.machine_token(self.unique("matrix-liste"), None, False))["token_id"])
+
+    async def machine_token(self, name: str, organisation_id: str | None, can_write: bool) -> dict:
+        """A machine token made through the staff service's admin API (its answer, with the token)."""
+        return await self.post(STAFF, "/api/staff/tokens", {"name": name, "organisation_id": organisation_id,
+                                                            "can_write": can_write})
+
+    async def staff_account(self, name: str, memberships: list[Membership]) -> str:
+        """A principal's account at the staff service, invited and signed in (its session kept): its id."""
+        assert self.staff_admin and self.mailbox, "the world has no staff service"
+        account_id, email = await staff_sessions.invited_account(self.services[STAFF], self.staff_admin, self.mailbox,
+                                                                 name, memberships)
+        self.sessions[name] = await staff_sessions.signed_in(self.services[STAFF], email, staff_sessions.PASSWORD)
+        return account_id
+
+    async def deactivated_session(self) -> StaffSession:
+        """The session of an admin account that was deactivated after it signed in."""
+        assert self.staff_admin and self.mailbox, "the world has no staff service"
+        account_id, email = await staff_sessions.invited_account(
+            self.services[STAFF], self.staff_admin, self.mailbox, "deactivated", [Membership(role="admin")])
+        session = await staff_sessions.signed_in(self.services[STAFF], email, staff_sessions.PASSWORD)
+        answer = await self.services[STAFF].client.patch(f"/api/staff/accounts/{account_id}", json={"active": False},
+                                                         headers=self.admin[STAFF])
+        assert answer.status_code == 200 and not answer.json()["active"], answer.text
+        return session
 
     async def contact_person(self, org: str) -> dict:
         n = next(self.numbers)
@@ -137,6 +180,11 @@ class World:
             return (await self.event("A", [["contact_C"]]))["id"]
         if key == FRESH_REGISTRATION_A1:
             return (await self.register("event_A", "session_A1"))["id"]
+        if key == FRESH_MACHINE_TOKEN:
+            return (await self.machine_token(self.unique("matrix-frisch"), None, True))["token_id"]
+        if key == FRESH_ACCOUNT_WITH_TOTP:
+            assert self.staff_admin and self.mailbox, "the world has no staff service"
+            return await staff_sessions.account_with_totp(self.services[STAFF], self.staff_admin, self.mailbox)
         if key == UNKNOWN_ID:
             return str(uuid.uuid4())
         raise KeyError(key)
