@@ -1,9 +1,10 @@
 """Steps of the staff app's browser tests: signing in as one of the world's accounts, visiting a page with
-axe's check (`tests.browser.harness.assert_accessible` for a page's state after an action)."""
+the checks every page of the system gets (`tests.browser.site.check_any_page`: axe WCAG 2.1 A/AA, `lang`, no
+inline style or script, reflow at 200% zoom), which also check a page's state after an action."""
 
 from playwright.async_api import Page
 
-from ..browser.harness import assert_accessible
+from ..browser.site import check_any_page
 from .conftest import PASSWORD, StaffApp
 
 PHONE = {"width": 375, "height": 740}
@@ -19,7 +20,7 @@ async def sign_in(page: Page, app: StaffApp, who: str) -> None:
 
 
 async def visit(page: Page, app: StaffApp, path: str, *, status: int = 200) -> None:
-    """Open a staff app page (its answer's status as expected) and check it with axe: 0 violations."""
+    """Open a staff app page (its answer's status as expected) and check it as every page is checked."""
     response = await page.goto(app.url + path)
     assert response is not None and response.status == status, f"{path}: {response and response.status}"
-    await assert_accessible(page)
+    await check_any_page(page)
