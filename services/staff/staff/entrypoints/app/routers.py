@@ -1,7 +1,9 @@
 """The staff app's areas, each a router of its own (one line each)."""
 
-from . import dashboard
+from . import accounts_pages, dashboard, tokens_pages
 
 ROUTERS = [
     dashboard.router,
+    accounts_pages.router,
+    tokens_pages.router,
 ]
