@@ -196,3 +196,37 @@ async def test_an_organiser_gets_the_refusal_page_for_the_admins_pages(staff_app
     answer = await page.request.post(f"{staff_app.url}/machine-tokens", form={"csrf_token": csrf or "", "name": "x"})
     assert answer.status == 403
     assert not await staff_app.staff.fetch("SELECT 1 FROM machine_token WHERE name = 'x'")
+
+
+async def test_the_audit_of_an_event_names_who_did_what_in_every_service(staff_app: StaffApp, page: Page) -> None:
+    event = await staff_app.event("A", [(4, 0)], title="Innovationstag Musterstadt")
+    await staff_app.register(event, event["sessions"][0], email="audit.teilnehmerin@example.org")
+    await sign_in(page, staff_app, "organiser_A")
+    # An action of the organiser's own, in the registration service: the participant list exported with her token.
+    csrf = await page.locator("input[name=csrf_token]").first.get_attribute("value")
+    minted = await page.request.post(f"{staff_app.url}/api/tokens", data={"audience": "registration"},
+                                     headers={"X-CSRF-Token": csrf or ""})
+    assert minted.status == 200, await minted.text()
+    exported = await staff_app.services["registration"].client.get(
+        f"/api/staff/events/{event['id']}/registrations.csv",
+        headers={"Authorization": f"Bearer {(await minted.json())['access_token']}"})
+    assert exported.status_code == 200, exported.text
+
+    await visit(page, staff_app, f"/events/{event['id']}/audit")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Protokoll: Innovationstag Musterstadt")
+    rows = page.locator("main tbody tr")
+    await expect(rows.first).to_contain_text("Teilnehmendenliste exportiert")  # the newest first
+    await expect(rows.first).to_contain_text("Olga Organisatorin")
+    await expect(rows.first).to_contain_text("Anmeldung")  # the service
+    for action, about in (("Veranstaltung angelegt", "die Veranstaltung"), ("Sitzung hinzugefügt", "Sitzung Forum 1"),
+                          ("Veranstaltung veröffentlicht", "die Veranstaltung")):
+        row = rows.filter(has_text=action)
+        await expect(row).to_contain_text("Maschinen-Token staff-app-builder")
+        await expect(row).to_contain_text(about)
+    await visit(page, staff_app, f"/events/{event['id']}/audit?lang=en")
+    await expect(rows.first).to_contain_text("participant list exported")
+
+    await page.context.clear_cookies()
+    await sign_in(page, staff_app, "organiser_B")  # another organisation's organiser: the catalog refuses
+    await visit(page, staff_app, f"/events/{event['id']}/audit", status=403)
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Nicht möglich")

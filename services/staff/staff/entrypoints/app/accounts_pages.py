@@ -18,7 +18,7 @@ from treffpunkt_shared.contracts.staff import Membership, Role
 from treffpunkt_shared.db import DatabasePool
 from treffpunkt_shared.errors import Conflict, require_found
 
-from ...adapters import accounts, audit, machine_tokens, totp_factors
+from ...adapters import accounts, audit, totp_factors
 from ...adapters.mail import MailNotSent
 from ...domain.commands import CreateAccount, UpdateAccount
 from ...domain.model import Account
@@ -26,6 +26,7 @@ from ...service_layer import admin, password_links, second_factor
 from ..app_page import StaffPage
 from ..dependencies import Settings
 from .admin_only import AdminFormDep, AdminPageDep, actor, catalog_names, invalid, refusals_as_pages
+from .audit_pages import staff_names
 
 router = APIRouter(include_in_schema=False)
 
@@ -121,19 +122,13 @@ async def _account_page(page: StaffPage, pool: asyncpg.Pool, account_id: UUID, *
     with refusals_as_pages():
         account = require_found(await accounts.get(pool, account_id), "account", account_id)
     names = await catalog_names(page)
-    entries, named = await audit.entries(pool, account_id=account_id, limit=AUDIT_SHOWN), await _names_of(pool)
+    entries, named = await audit.entries(pool, account_id=account_id, limit=AUDIT_SHOWN), await staff_names(pool)
     return page.render(
         "app/accounts/account.html", status_code, shown=account, problem=problem,
         memberships=list(zip(account.memberships, names.roles(page, account.memberships), strict=True)),
         has_factor=await totp_factors.get(pool, account_id) is not None,
         entries=[_entry(page, row, named) for row in entries],
         names=names, roles=_role_options(page), form=add_form or {}, errors=add_errors or {})
-
-
-async def _names_of(pool: asyncpg.Pool) -> dict[str, str]:
-    """The accounts' and machine tokens' names by id: what the staff service's audit entries point at."""
-    return ({str(a.id): a.display_name for a in await accounts.list_all(pool)}
-            | {str(m.token_id): m.name for m in await machine_tokens.list_all(pool)})
 
 
 def _entry(page: StaffPage, row: asyncpg.Record, names: dict[str, str]) -> dict[str, Any]:
