@@ -133,6 +133,15 @@ async def test_an_admin_invites_by_keyboard_alone_and_manages_the_account(staff_
     await expect(main.locator("ul.roles > li")).to_have_count(1)
     await check_any_page(page)
 
+    # An address that has an account already: said next to the field, nothing created.
+    await visit(page, staff_app, "/accounts/invite?lang=en")
+    await page.locator("#email").fill(staff_app.emails["organiser_B"].upper())
+    await page.locator("#display_name").fill("Bernd Doppelt")
+    await page.get_by_role("button", name="Invite").click()
+    await expect(page.locator("#email-error")).to_have_text("There is an account with this email address already.")
+    await check_any_page(page)
+    assert not await staff_app.staff.fetch("SELECT 1 FROM staff_account WHERE display_name = 'Bernd Doppelt'")
+
 
 async def test_a_machine_token_is_shown_once_works_and_is_revoked_after_confirming(
         staff_app: StaffApp, page: Page) -> None:

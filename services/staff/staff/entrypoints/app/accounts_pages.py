@@ -23,6 +23,7 @@ from ...adapters.mail import MailNotSent
 from ...domain.commands import CreateAccount, UpdateAccount
 from ...domain.model import Account
 from ...service_layer import admin, password_links, second_factor
+from ...settings import StaffSettings
 from ..app_page import StaffPage
 from ..dependencies import Settings
 from .admin_only import AdminFormDep, AdminPageDep, actor, catalog_names, invalid, refusals_as_pages
@@ -57,8 +58,8 @@ async def invite(page: AdminFormDep, pool: DatabasePool, settings: Settings, ema
             "organisation_id": organisation_id, "contact_person_id": contact_person_id}
     membership, errors = _membership(page, role, organisation_id, contact_person_id, role_required=False)
     try:
-        command = CreateAccount(email=email.strip(), display_name=display_name, language=language,
-                                memberships=[membership] if membership else [])
+        command = CreateAccount.model_validate({"email": email.strip(), "display_name": display_name,
+                                                "language": language, "memberships": [membership] if membership else []})
     except ValidationError as error:
         errors = invalid(page, error) | errors
     if errors:
@@ -70,13 +71,13 @@ async def invite(page: AdminFormDep, pool: DatabasePool, settings: Settings, ema
     return await _send_invitation(page, pool, settings, account.id)
 
 
-async def _invite_form(page: StaffPage, settings: Settings, form: dict[str, str], errors: dict[str, str] | None = None,
+async def _invite_form(page: StaffPage, settings: StaffSettings, form: dict[str, str], errors: dict[str, str] | None = None,
                        status_code: int = 200) -> HTMLResponse:
     return page.render("app/accounts/invite.html", status_code, form=form, errors=errors or {},
                        names=await catalog_names(page), roles=_role_options(page), hours=settings.invitation_valid_hours)
 
 
-async def _send_invitation(page: StaffPage, pool: asyncpg.Pool, settings: Settings, account_id: UUID) -> RedirectResponse:
+async def _send_invitation(page: StaffPage, pool: asyncpg.Pool, settings: StaffSettings, account_id: UUID) -> RedirectResponse:
     """The account's page, saying whether the SMTP server took the invitation (if not, it can be sent again
     from there)."""
     try:
