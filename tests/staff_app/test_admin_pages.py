@@ -1,12 +1,12 @@
 """The admins' pages in Chromium: accounts (the list with roles in words and the catalog's names, an invitation
 by keyboard alone whose email arrives, roles added and removed, the last admin kept, deactivation and back,
 the second factor reset, the account's audit entries), machine tokens (created and shown once, working in
-another service, revoked after a confirmation, then refused there), and the 403 page for anyone else. Every
-page and state with axe at 1280x800, German and English."""
+another service, revoked after a confirmation, then refused there), the 403 page for anyone else, and the
+audit of an event. Every page and state with axe at 1280x800, German and English."""
 
 import re
 from datetime import UTC, datetime
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import asyncpg
 from playwright.async_api import Page, expect
@@ -194,25 +194,22 @@ async def test_a_machine_token_is_shown_once_works_and_is_revoked_after_confirmi
     await expect(row).to_contain_text("revoked on")
 
 
-async def test_an_organiser_gets_the_refusal_page_for_the_admins_pages(staff_app: StaffApp, page: Page) -> None:
-    await sign_in(page, staff_app, "organiser_A")
-    for path in ("/accounts", "/accounts/invite", "/machine-tokens"):
-        await visit(page, staff_app, path, status=403)
-        await expect(page.get_by_role("heading", level=1)).to_have_text("Nicht möglich")
-        await expect(page.locator("main")).to_contain_text("keine Berechtigung")
-    await page.goto(f"{staff_app.url}/")
-    csrf = await page.locator("input[name=csrf_token]").first.get_attribute("value")
-    answer = await page.request.post(f"{staff_app.url}/machine-tokens", form={"csrf_token": csrf or "", "name": "x"})
-    assert answer.status == 403
-    assert not await staff_app.staff.fetch("SELECT 1 FROM machine_token WHERE name = 'x'")
-
-
 async def test_the_audit_of_an_event_names_who_did_what_in_every_service(staff_app: StaffApp, page: Page) -> None:
     event = await staff_app.event("A", [(4, 0)], title="Innovationstag Musterstadt")
     await staff_app.register(event, event["sessions"][0], email="audit.teilnehmerin@example.org")
     await sign_in(page, staff_app, "organiser_A")
-    # An action of the organiser's own, in the registration service: the participant list exported with her token.
     csrf = await page.locator("input[name=csrf_token]").first.get_attribute("value")
+    # The admins' pages are not hers: the app's refusal page, and nothing done.
+    await visit(page, staff_app, "/accounts", status=403)
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Nicht möglich")
+    await expect(page.locator("main")).to_contain_text("keine Berechtigung")
+    for path in ("/accounts/invite", "/machine-tokens", f"/accounts/{uuid4()}"):
+        assert (await page.request.get(staff_app.url + path)).status == 403, path
+    answer = await page.request.post(f"{staff_app.url}/machine-tokens", form={"csrf_token": csrf or "", "name": "x"})
+    assert answer.status == 403
+    assert not await staff_app.staff.fetch("SELECT 1 FROM machine_token WHERE name = 'x'")
+
+    # An action of the organiser's own, in the registration service: the participant list exported with her token.
     minted = await page.request.post(f"{staff_app.url}/api/tokens", data={"audience": "registration"},
                                      headers={"X-CSRF-Token": csrf or ""})
     assert minted.status == 200, await minted.text()

@@ -10,7 +10,7 @@ from playwright.async_api import Page, expect
 from ..browser.site import check_any_page
 from ..browser.test_public_pages import _tab_to
 from ..waiting import wait_until
-from .browsing import sign_in, visit
+from .browsing import PHONE, sign_in, visit
 from .conftest import StaffApp
 
 
@@ -41,8 +41,10 @@ async def test_a_contact_person_sees_her_sessions_and_sets_her_preference_by_key
     await expect(first.get_by_role("link", name="Teilnehmende von Forum 1")).to_have_attribute(
         "href", f"/events/{event['id']}/participants?session_id={event['sessions'][0]['id']}")
     await expect(main.get_by_role("row", name=re.compile("Forum 2"))).to_contain_text("0 von 5 Plätzen belegt")
+    await page.set_viewport_size(PHONE)
     await visit(page, staff_app, "/my-sessions?lang=en")
     await expect(first).to_contain_text("1 of 3 seats taken")
+    await page.set_viewport_size({"width": 1280, "height": 800})
 
     # The preference, by keyboard alone: into the radio group, the arrow to "daily", English notices, save.
     await visit(page, staff_app, "/preference")
