@@ -118,9 +118,9 @@ async def _create_database(name: str, settings: ServiceSettings) -> None:
 
 async def start_service(name: str, *, postgres_url: str, kafka_servers: list[str], fetch_max_wait_ms: int,
                         mock_broker: bool, app_options: dict[str, Any] | None = None,
-                        staff_issuer: StaffIssuer | None = None, **overrides: Any) -> RunningService:
+                        staff_issuer: StaffIssuer | str | None = None, **overrides: Any) -> RunningService:
     """`overrides` are settings; `app_options` go to the service's `create_app` (a clock, say); `staff_issuer`:
-    whose access tokens the service admits."""
+    whose access tokens the service admits (the tests' issuer, or a real staff service's URL)."""
     settings_class = _load(SETTINGS_CLASSES[name])
     port = overrides.pop("http_port", None) or free_port()
     values = {
@@ -133,7 +133,7 @@ async def start_service(name: str, *, postgres_url: str, kafka_servers: list[str
         "http_host": "127.0.0.1",
         "http_port": port,
         "public_base_url": f"http://127.0.0.1:{port}",
-    } | ({"staff_issuer": staff_issuer.url} if staff_issuer else {}) | overrides
+    } | ({"staff_issuer": getattr(staff_issuer, "url", staff_issuer)} if staff_issuer else {}) | overrides
     settings = settings_class(**values)
     await _create_database(name, settings)
     app = importlib.import_module(f"{name}.bootstrap").create_app(settings, **(app_options or {}))
@@ -144,4 +144,5 @@ async def start_service(name: str, *, postgres_url: str, kafka_servers: list[str
             task.result()  # raises what kept it from starting
             raise RuntimeError(f"{name} stopped while starting")
         await asyncio.sleep(0.02)
-    return RunningService(name, settings, app, server, task, staff_issuer)
+    return RunningService(name, settings, app, server, task,
+                          staff_issuer if isinstance(staff_issuer, StaffIssuer) else None)

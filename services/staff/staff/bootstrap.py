@@ -1,5 +1,5 @@
 """Wires the staff service: accounts and sign-in, the admin API, access tokens for the other services
-and their keys, the pages."""
+and their keys, the sign-in pages and the staff app's pages."""
 
 import asyncio
 import logging
@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import asyncpg
+import httpx
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from opentelemetry.trace import TracerProvider
@@ -29,6 +30,8 @@ from .entrypoints import (
     second_factor_pages,
     tokens,
 )
+from .entrypoints.app.routers import ROUTERS as APP_ROUTERS
+from .entrypoints.app_page import EXCEPTION_HANDLERS
 from .entrypoints.dependencies import timeouts
 from .service_layer.access_tokens import rotate_when_due
 from .service_layer.oidc_sign_in import create_client as create_oidc_client
@@ -85,6 +88,9 @@ def create_app(settings: StaffSettings | None = None, *, clock: Clock | None = N
     runtime.run_in_background(purge_expired(lambda: runtime.pool, settings.sign_in_window_seconds))
     runtime.run_in_background(_purge_sessions(lambda: runtime.pool, settings, clock))
     runtime.run_in_background(_rotate_keys_when_due(lambda: runtime.pool, settings, clock))
+    # The staff app's calls to the other services' staff APIs (see `adapters.service_calls`).
+    service_client = httpx.AsyncClient(timeout=settings.service_timeout_seconds)
+    runtime.on_stop(service_client.aclose)
 
     def configure(app: FastAPI) -> None:
         app.state.clock = clock
@@ -98,6 +104,11 @@ def create_app(settings: StaffSettings | None = None, *, clock: Clock | None = N
         app.include_router(invitations_api.router)
         app.include_router(second_factor_api.router)
         app.include_router(oidc.router)
+        app.state.service_client = service_client
+        for router in APP_ROUTERS:
+            app.include_router(router)
+        for exception, handler in EXCEPTION_HANDLERS.items():
+            app.add_exception_handler(exception, handler)
         app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
 
     return create_service_app(

@@ -40,6 +40,21 @@ class StaffSettings(SmtpSettings, ServiceSettings):
         "base of its JWKS (`<issuer>/.well-known/jwks.json`) and of its pages' links. The session cookie is "
         "`Secure` unless it is an `http://localhost` address (`make dev`)."
     )
+    catalog_url: str = Field(
+        "http://localhost:8001", description="The staff app's way to the catalog service's staff API (a base URL "
+        "inside the deployment; browsers never see it)."
+    )
+    registration_url: str = Field(
+        "http://localhost:8000", description="The staff app's way to the registration service's staff API; also "
+        "the base of the public registration form's links shown to staff."
+    )
+    notification_url: str = Field(
+        "http://localhost:8002", description="The staff app's way to the notification service's staff API."
+    )
+    service_timeout_seconds: float = Field(
+        10.0, gt=0, description="How long the staff app waits for another service's answer before it says the "
+        "service is unavailable."
+    )
     session_idle_minutes: int = Field(
         30, ge=1, description="A sign-in session ends after this many minutes without a request."
     )

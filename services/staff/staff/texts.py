@@ -1,6 +1,8 @@
 """The words people read from the staff service, German first: its pages and the reasons it refuses a
 sign-in. A sign-in's refusal never tells whether the address has an account."""
 
+from .app_texts import AREAS
+
 TEXTS: dict[str, dict[str, str]] = {
     "de": {
         "app_name": "Treffpunkt für Mitarbeitende",
@@ -197,6 +199,17 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
+def _merged(lang: str) -> dict[str, str]:
+    merged = dict(TEXTS[lang])
+    for area in AREAS:
+        merged.update(area[lang])
+    return merged
+
+
+# The sign-in's words and each staff app area's (see `app_texts`), merged once.
+_ALL = {lang: _merged(lang) for lang in TEXTS}
+
+
 def texts(lang: str | None) -> dict[str, str]:
     """The words in `lang`; German for a language we do not speak."""
-    return TEXTS.get(lang or "de", TEXTS["de"])
+    return _ALL.get(lang or "de", _ALL["de"])

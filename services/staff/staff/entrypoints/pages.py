@@ -1,4 +1,4 @@
-"""The staff pages: sign-in, sign-out and the signed-in landing page (the staff app's pages come later).
+"""The staff pages before and around a session: sign-in and sign-out (the signed-in app's pages: `app`).
 
 Plain HTML forms: they work without JavaScript and by keyboard alone; styles come from one static file
 (no inline styles or scripts). German by default, English with `?lang=en` (the signed-in pages default to
@@ -123,17 +123,3 @@ async def sign_out_form(request: Request, pool: DatabasePool, clock: ClockDep, w
     response = RedirectResponse(f"/sign-in?lang={supported(lang)}&signed_out=true", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
-
-
-@router.get("/", response_class=HTMLResponse)
-async def home(request: Request, who: MaybeSignedIn, lang: str | None = None) -> Response:
-    if who is None:
-        return RedirectResponse("/sign-in" + (f"?lang={supported(lang)}" if lang else ""), status_code=303)
-    lang = supported(lang or who.account.language)
-    if who.must_enrol_totp:
-        return RedirectResponse(f"/account/totp?lang={lang}", status_code=303)
-    t = texts(lang)
-    memberships = [t[f"role_{m.role.value}"].format(id=m.organisation_id or m.contact_person_id)
-                   for m in who.account.memberships]
-    return render(request, "home.html", lang, account=who.account, memberships=memberships,
-                   csrf_token=who.session.csrf_token)
