@@ -1,9 +1,10 @@
 """The staff app's areas, each a router of its own (one line each)."""
 
-from . import accounts_pages, audit_pages, contact_pages, dashboard, tokens_pages
+from . import accounts_pages, audit_pages, contact_pages, dashboard, erasure_pages, tokens_pages
 
 ROUTERS = [
     dashboard.router,
+    erasure_pages.router,
     accounts_pages.router,
     tokens_pages.router,
     contact_pages.router,
