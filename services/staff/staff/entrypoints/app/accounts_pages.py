@@ -26,8 +26,9 @@ from ...service_layer import admin, password_links, second_factor
 from ...settings import StaffSettings
 from ..app_page import StaffPage
 from ..dependencies import Settings
-from .admin_only import AdminFormDep, AdminPageDep, actor, catalog_names, invalid, refusals_as_pages
+from .admin_only import AdminFormDep, AdminPageDep, actor, invalid, refusals_as_pages
 from .audit_pages import staff_names
+from .catalog_names import catalog_names
 
 router = APIRouter(include_in_schema=False)
 

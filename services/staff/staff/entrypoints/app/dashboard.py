@@ -10,10 +10,9 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
-from treffpunkt_shared.contracts.staff import Role
-
 from ...adapters.service_calls import ServiceCalls, ServiceRefused
 from ..app_page import PageDep, StaffPage
+from .catalog_names import catalog_names
 
 router = APIRouter(include_in_schema=False)
 
@@ -43,35 +42,10 @@ async def upcoming(page: StaffPage) -> list[dict[str, Any]] | None:
     return [event | {"recent": count} for event, count in zip(events, counts, strict=True)]
 
 
-async def _roles(page: StaffPage) -> list[str]:
-    """The account's memberships in words, with the organisations' and contact persons' names when known."""
-    t = page.t
-    names: dict[str, str] = {}
-    try:
-        names |= {o["id"]: o["name"] for o in await page.calls.get("catalog", "/api/staff/organisations")}
-    except ServiceRefused:
-        pass
-    roles = []
-    for membership in page.who.account.memberships:
-        if membership.role is Role.admin:
-            roles.append(t["role_admin"])
-            continue
-        scope = str(membership.organisation_id or membership.contact_person_id)
-        if membership.role is Role.contact and scope not in names:
-            try:
-                names[scope] = (await page.calls.get("catalog", f"/api/staff/contact-persons/{scope}"))["name"]
-            except ServiceRefused:
-                pass
-        if scope in names:
-            roles.append(t[f"role_{membership.role.value}_named"].format(name=names[scope]))
-        else:
-            roles.append(t[f"role_{membership.role.value}"].format(id=scope))
-    return roles
-
-
 @router.get("/", response_class=HTMLResponse)
 async def dashboard(page: PageDep) -> HTMLResponse:
-    events, roles = await asyncio.gather(upcoming(page), _roles(page))
+    events, names = await asyncio.gather(upcoming(page), catalog_names(page))
+    roles = names.roles(page, page.who.account.memberships)
     return page.render("app/dashboard.html", events=events, roles=roles, refresh_seconds=REFRESH_SECONDS)
 
 

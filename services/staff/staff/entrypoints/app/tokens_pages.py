@@ -18,7 +18,8 @@ from ...adapters import machine_tokens
 from ...domain.commands import CreateMachineToken
 from ...service_layer import admin
 from ..app_page import StaffPage
-from .admin_only import AdminFormDep, AdminPageDep, actor, catalog_names, invalid, refusals_as_pages
+from .admin_only import AdminFormDep, AdminPageDep, actor, invalid, refusals_as_pages
+from .catalog_names import catalog_names
 
 router = APIRouter(include_in_schema=False)
 
