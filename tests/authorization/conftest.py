@@ -47,7 +47,10 @@ async def services(postgres_url: str, matrix_kafka: KafkaBackend, matrix_mailbox
     running: dict[str, RunningService] = {}
     settings: dict[str, dict[str, Any]] = {
         "notification": FAST | {"smtp_host": matrix_mailbox.host, "smtp_port": matrix_mailbox.smtp_port},
-        STAFF: _staff_settings(matrix_mailbox)}
+        STAFF: _staff_settings(matrix_mailbox),
+        # The world and the destructive cells' fresh registrations all come from this one address: more than
+        # the 60 an hour a town hall gets (the matrix is about who may, not about rate limits).
+        "registration": {"rate_limit_per_client": 1000}}
     try:
         for name in MATRIX_SERVICES:
             running[name] = await start_service(

@@ -14,7 +14,7 @@ admins' whatever they name (`by_role`: the others hear 403 even for ids that nam
 its own (test_matrix reads each service's `AUDIT_QUERIES`).
 """
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,7 +59,7 @@ class Case:
     status: int = 200
     path: dict[str, str | Text] = field(default_factory=dict)  # parameter -> world key, fresh key or Text
     query: dict[str, str | Text] = field(default_factory=dict)
-    body: Callable[[World], dict[str, Any]] | None = None
+    body: Callable[[World], dict[str, Any] | Awaitable[dict[str, Any]]] | None = None  # awaitable: makes fresh objects
     among: frozenset[str] = frozenset()
     sees: dict[str, frozenset[str]] = field(default_factory=dict)
     name: str = ""
@@ -128,6 +128,10 @@ def _audit() -> tuple[Case, ...]:
             Case(ORGANISERS_OF_A, name="event", query={"event_id": "event_A"}),
             Case(ADMINS | {ORGANISER_A}, name="actor", query={"actor": "account:" + ORGANISER_A}),
             Case(EVERYONE, 404, name="unknown-event", query={"event_id": UNKNOWN_ID}))
+
+
+async def _fresh_address(world: World) -> dict[str, Any]:
+    return {"email": await world.fresh_address()}
 
 
 def _staff_admins(status: int = 200, **options: Any) -> Case:
@@ -221,6 +225,12 @@ RULES: tuple[Rule, ...] = (
     rule("registration", "GET", f"{API}/events/{{event_id}}/registrations.{{file_format}}", *_export("csv"), *_export("xlsx")),
     rule("registration", "POST", f"{API}/registrations/{{registration_id}}/cancel",
          Case(ORGANISERS_OF_A, path={"registration_id": FRESH_REGISTRATION_A1})),
+    # Erasure on a person's request: as cancelling; by address, each organiser erases their events' part of
+    # it (a fresh address registered for E_A and E_B), contacts none.
+    rule("registration", "POST", f"{API}/registrations/{{registration_id}}/erase",
+         Case(ORGANISERS_OF_A, path={"registration_id": FRESH_REGISTRATION_A1})),
+    rule("registration", "POST", f"{API}/erasures",
+         Case(ORGANISERS_OF_A | ORGANISERS_OF_B, body=_fresh_address)),
     # Notification: a registration's delivery log for its event's organisers; by recipient for admins only.
     rule("notification", "GET", "/api/deliveries",
          Case(ORGANISERS_OF_A, name="registration", query={"registration_id": "registration_A1"},

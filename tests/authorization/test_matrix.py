@@ -4,6 +4,7 @@ principal, each answer checked against the rule in rules.py (status, and for fil
 A cell is service-METHOD-path[case]-principal. A staff route without a rule fails ("no rule for ..."), so
 does a rule without a route; the size of the matrix is printed at the end of the run (conftest.py)."""
 
+import inspect
 import io
 import json
 import uuid
@@ -120,6 +121,8 @@ async def test_cell(route: tuple[str, str, str], cell: Cell | None, world: World
     values = {name: await _value(value, world, principals, cell.unknown_ids) for name, value in cell.case.path.items()}
     query = {name: await _value(value, world, principals, False) for name, value in cell.case.query.items()}
     body = cell.case.body(world) if cell.case.body else None
+    if inspect.isawaitable(body):  # a body naming fresh objects
+        body = await body
     running = world.services[service]
     audited = method in CHANGING if cell.case.audited is None else cell.case.audited
     last_entry = await running.fetch("SELECT coalesce(max(id), 0) AS id FROM audit_entry") if audited else None

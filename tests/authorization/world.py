@@ -5,8 +5,9 @@ D of B, a confirmed registration in each of the three sessions, each confirmatio
 at the staff service an account and a machine token for its admin routes to name, and the principals' accounts
 (`staff_account`), made by an admin that `create-admin` made.
 
-Destructive routes (delete, publish, close, cancel, a staff cancellation) get a fresh object per cell from
-`World.fresh`, so that no cell takes away what a later one asks about."""
+Destructive routes (delete, publish, close, cancel, a staff cancellation or erasure) get a fresh object per cell
+from `World.fresh` (an erasure by address a fresh address, `World.fresh_address`), so that no cell takes away what
+a later one asks about."""
 
 import itertools
 import uuid
@@ -142,9 +143,9 @@ class World:
             return bool(rows) and rows[0]["status"] == status
         await wait_until(in_registration, timeout=30, what=f"registration's copy of event {event_id} ({status})")
 
-    async def register(self, event: str, session: str) -> dict:
+    async def register(self, event: str, session: str, email: str | None = None) -> dict:
         n = next(self.numbers)
-        email = f"teilnehmerin{n}@matrix.example.org"
+        email = email or f"teilnehmerin{n}@matrix.example.org"
         response = await self.services["registration"].client.post("/api/registrations?wait=10", json={
             "event_id": self.ids[event], "session_id": self.ids[session], "first_name": "Erika",
             "last_name": f"Matrix {n}", "email": email, "organisation": f"Matrix {n} GmbH", "consent": True})
@@ -188,6 +189,14 @@ class World:
         if key == UNKNOWN_ID:
             return str(uuid.uuid4())
         raise KeyError(key)
+
+    async def fresh_address(self) -> str:
+        """A new address registered for E_A (its second session) and for E_B: each organiser has one of its
+        registrations to erase, an admin both."""
+        email = f"{self.unique('mehrfach').replace(' ', '-')}@matrix.example.org"
+        for event, session in (("event_A", "session_A2"), ("event_B", "session_B1")):
+            await self.register(event, session, email)
+        return email
 
     def unique(self, text: str) -> str:
         return f"{text} {uuid.uuid4().hex[:8]}"

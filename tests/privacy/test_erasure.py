@@ -1,16 +1,19 @@
 """Proof of erasure (DSGVO Art. 17): a person registers with a unique string in every personal field, every
 email goes out (theirs and the contact person's notice), the registration is erased (through the "my data"
 link of their confirmation email, by the retention job at an injected time, by staff through the service
-layer), and then no column of any table of any service's database, and no line of the run's log, holds any
+layer and through the staff API), and then no column of any table of any service's database, and no line of the run's log, holds any
 of those strings; the anonymous record still counts the registration."""
 
 import re
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from registration.service_layer.erasure import erase, erase_address, erase_due
 from treffpunkt_shared.contracts.registration import ErasedBecause
 from treffpunkt_shared.db import connect
 
+from ..staff_tokens import organiser
 from ..waiting import wait_until
 from .conftest import CONTACT, NOTICE_SHA256, ORGANISER, System, link_in, needles, unique_person
 
@@ -55,12 +58,7 @@ PERSONAL = ("first_name", "last_name", "email", "email_normalised", "organisatio
 
 async def test_erased_through_my_data_the_person_is_in_no_database_and_no_log_and_the_waiting_list_moves_up(
         system: System):
-    event = await system.event([(1, 1)])
-    person = unique_person()
-    registered = await register_and_send_every_email(system, event, person)
-    waiting = (await system.saga.register(event, event["sessions"][0], wait=5)).json()
-    assert waiting["status"] == "waitlisted"
-    assert len(await system.hits(needles(person))) >= 6  # the scan finds what is there
+    event, person, registered, waiting = await confirmed_with_someone_waiting(system)
     [confirmation] = [m for m in system.mailbox.messages if person["email"] in m.rcpt_tos]
     data_link = link_in(confirmation.text, "data")
     client = system.saga.registration.client
@@ -91,6 +89,28 @@ async def test_erased_through_my_data_the_person_is_in_no_database_and_no_log_an
     erased = await client.post(f"/r/{registered['id']}/erase", data={"token": token})
 
     assert erased.status_code == 200 and "Ihre Daten sind gelöscht" in erased.text
+    await erased_everywhere_and_the_waiting_list_moved_up(system, event, person, registered, waiting, "registrant")
+    after = await client.get(data_link)
+    assert after.status_code == 200 and "Die Angaben zu dieser Anmeldung sind gelöscht" in after.text
+    assert person["first_name"] not in after.text
+
+
+async def confirmed_with_someone_waiting(system: System) -> tuple[dict, dict, dict, dict]:
+    """An event with one seat and one waiting-list place, the person confirmed in it (every email sent and found
+    by the scan), someone waitlisted behind: the event, the person, their registration, the waiting one."""
+    event = await system.event([(1, 1)])
+    person = unique_person()
+    registered = await register_and_send_every_email(system, event, person)
+    waiting = (await system.saga.register(event, event["sessions"][0], wait=5)).json()
+    assert waiting["status"] == "waitlisted"
+    assert len(await system.hits(needles(person))) >= 6  # the scan finds what is there
+    return event, person, registered, waiting
+
+
+async def erased_everywhere_and_the_waiting_list_moved_up(system: System, event: dict, person: dict, registered: dict,
+                                                          waiting: dict, because: str) -> None:
+    """After erasing `registered` (then confirmed, with `waiting` waitlisted behind it): `waiting` has the seat and
+    its email, the person is nowhere, and the anonymous record still counts."""
     await system.wait_erased_in_notification(registered["id"])
 
     async def moved_up() -> bool:
@@ -100,15 +120,38 @@ async def test_erased_through_my_data_the_person_is_in_no_database_and_no_log_an
                                   or waiting["id"] in m.text)
     assert await system.hits(needles(person)) == []
     record = await anonymous_record(system, registered["id"])
-    assert (record["status"], record["erased_because"], record["history"]) == ("cancelled", "registrant",
-                                                                                 ["pending", "confirmed", "cancelled"])
+    assert (record["status"], record["erased_because"], record["history"]) == (
+        "cancelled", because, ["pending", "confirmed", "cancelled"])
     assert all(record[name] is None for name in PERSONAL)
     counted = await system.saga.registration.fetch("SELECT count(*) AS n FROM registration WHERE event_id = $1::uuid",
                                                    event["id"])
     assert counted[0]["n"] == 2  # the statistics still count it
-    after = await client.get(data_link)
-    assert after.status_code == 200 and "Die Angaben zu dieser Anmeldung sind gelöscht" in after.text
-    assert person["first_name"] not in after.text
+
+
+@pytest.mark.parametrize("route", ["registration", "address"])
+async def test_erased_by_staff_through_the_api_the_person_is_in_no_database_and_no_log_nor_in_the_audit_trail(
+        system: System, route: str):
+    """An organiser of the event erases on the person's request: the one registration, or by the address."""
+    event, person, registered, waiting = await confirmed_with_someone_waiting(system)
+    staff = system.saga.registration.account_headers(organiser(event["organisers"][0]["id"]), name="Olga Orga")
+    client = system.saga.registration.client
+
+    if route == "registration":
+        answer = await client.post(f"/api/staff/registrations/{registered['id']}/erase", headers=staff)
+        assert answer.status_code == 200, answer.text
+        assert (answer.json()["status"], answer.json()["erased_because"], answer.json()["email"]) == (
+            "cancelled", "staff", None)
+    else:
+        answer = await client.post("/api/staff/erasures", json={"email": person["email"]}, headers=staff)
+        assert answer.status_code == 200 and answer.json() == {"erased": 1}, answer.text
+
+    await erased_everywhere_and_the_waiting_list_moved_up(system, event, person, registered, waiting, "staff")
+    entries = await system.saga.registration.fetch(
+        "SELECT action, target_id, event_id, actor_name, to_jsonb(a)::text AS entry FROM audit_entry a "
+        "WHERE target_id = $1", registered["id"])
+    assert [(e["action"], str(e["event_id"]), e["actor_name"]) for e in entries] == [
+        ("registration.erased", event["id"], "Olga Orga")]
+    assert not any(needle.lower() in entries[0]["entry"].lower() for needle in needles(person))
 
 
 async def test_the_retention_job_erases_once_the_events_retention_period_has_run_out(system: System):

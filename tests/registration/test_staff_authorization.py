@@ -210,3 +210,55 @@ async def test_staff_actions_are_audited_with_ids_only_and_read_by_who_may(saga,
     assert (await client.get("/api/staff/audit", params={"event_id": str(uuid4())}, headers=other)).status_code == 404
     everything = await client.get("/api/staff/audit", headers=saga.registration.account_headers(ADMIN))
     assert everything.status_code == 200 and len(everything.json()) == 2
+
+
+async def test_staff_erase_a_registration_or_an_address_in_their_reach_audited_without_the_address(saga, two_events):
+    """One registration: admins and the event's organisers (contacts 403, unknown 404, again: 200, nothing more).
+    An address: each erases the registrations of their events, and the answer counts only those."""
+    client, a, b = saga.registration.client, two_events["a"], two_events["b"]
+    email = f"mehrfach.{uuid4().hex[:8]}@example.org"
+    same_address = {}
+    for event in (a, b):
+        answer = await saga.register(event, event["sessions"][0], wait=5, email=email)
+        assert answer.status_code == 201, answer.text
+        same_address[event["id"]] = answer.json()
+    organiser_a = saga.registration.account_headers(two_events["organiser_a"])
+    organiser_b = saga.registration.account_headers(two_events["organiser_b"])
+    contact_a1 = saga.registration.account_headers(two_events["contact_a1"])
+    one = two_events["registered"][a["sessions"][1]["id"]]
+
+    def erase_one(registration: dict, headers: dict):
+        return client.post(f"/api/staff/registrations/{registration['id']}/erase", headers=headers)
+
+    assert (await erase_one(one, contact_a1)).status_code == 403
+    assert (await erase_one(one, organiser_b)).status_code == 403
+    assert (await erase_one({"id": uuid4()}, organiser_a)).status_code == 404
+    erased = await erase_one(one, organiser_a)
+    assert erased.status_code == 200, erased.text
+    assert (erased.json()["status"], erased.json()["erased_because"], erased.json()["email"]) == (
+        "cancelled", "staff", None)
+    again = await erase_one(one, organiser_a)
+    assert again.status_code == 200 and again.json() == erased.json()
+
+    def erase_address(address: str, headers: dict):
+        return client.post("/api/staff/erasures", json={"email": address}, headers=headers)
+
+    assert (await erase_address(email, contact_a1)).status_code == 403
+    invalid = await erase_address("keine-adresse", organiser_a)
+    assert invalid.status_code == 422 and invalid.json()["detail"][0]["loc"] == ["body", "email"], invalid.text
+    assert (await erase_address(email.upper(), organiser_a)).json() == {"erased": 1}
+    assert (await erase_address(email, organiser_a)).json() == {"erased": 0}  # B's is not A's to erase
+    assert (await saga.status(same_address[b["id"]]))["status"] == "confirmed"
+    assert (await erase_address(email, organiser_b)).json() == {"erased": 1}
+    assert (await erase_address(email, saga.registration.account_headers(ADMIN))).json() == {"erased": 0}
+    left = await saga.registration.fetch("SELECT count(*) AS n FROM registration WHERE email_normalised = $1", email)
+    assert left[0]["n"] == 0
+
+    entries = await saga.registration.fetch("SELECT action, target_id, event_id FROM audit_entry ORDER BY id")
+    assert [(e["action"], e["target_id"], str(e["event_id"])) for e in entries] == [
+        ("registration.erased", one["id"], a["id"]),
+        ("registration.erased", same_address[a["id"]]["id"], a["id"]),
+        ("registration.erased", same_address[b["id"]]["id"], b["id"]),
+    ]
+    stored = await saga.registration.fetch("SELECT to_jsonb(a)::text AS entry FROM audit_entry a")
+    assert not any(email in e["entry"] or "@" in e["entry"] for e in stored)

@@ -3,6 +3,8 @@ of the catalog (an event's organisers, its sessions' contact persons).
 
 - An admin, and an organiser of the event, see all of its registrations and may cancel them.
 - A contact person sees the registrations of the sessions that name them, nothing else, and cancels none.
+- Erasing a person's data on their request: as cancelling (admins all registrations, an organiser their
+  events'); by email address, each erases those in their reach, and contact persons none.
 """
 
 from dataclasses import dataclass
@@ -43,3 +45,19 @@ def visible_registrations(principal: Principal, event: Event, session_id: UUID |
 def may_cancel(principal: Principal, event: Event) -> None:
     if not manages(principal, event):
         raise forbidden("cancel registrations of this event")
+
+
+def may_erase(principal: Principal, event: Event) -> None:
+    if not manages(principal, event):
+        raise forbidden("erase registrations of this event")
+
+
+def may_erase_by_address(principal: Principal) -> None:
+    """Admins and organisers ask; what is erased is then `erasable_events`' part of the address's registrations."""
+    if not (principal.is_admin or principal.organisations):
+        raise forbidden("erase registrations (only admins and organisers may)")
+
+
+def erasable_events(principal: Principal, event: Event | None) -> bool:
+    """Whether `principal` erases the registrations of `event` (None: no longer in the catalog copy, admins)."""
+    return principal.is_admin or (event is not None and manages(principal, event))

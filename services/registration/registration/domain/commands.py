@@ -47,3 +47,12 @@ class SendLinksAgain(BaseModel):
     event_id: UUID = Field(description="The event registered for.")
     email: EmailStr = Field(description="The address registered with: the only one the links are sent to.")
     language: Language = Field(Language.de, description="Language of the email and of the answer: de or en.")
+
+
+class EraseAddress(BaseModel):
+    """Staff erasing every registration of an address on the person's request (DSGVO Art. 17)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"email": "jana.muster@example.org"}]})
+
+    email: EmailStr = Field(description="Every registration of this address, across events (compared "
+                                        "case-insensitively).")

@@ -1,6 +1,8 @@
-"""Staff: participant lists per event and session, exports, cancelling on a person's behalf, the audit trail.
+"""Staff: participant lists per event and session, exports, cancelling on a person's behalf, erasing a person's
+data on their request (DSGVO Art. 17), the audit trail.
 Who may do what: `..authorization`."""
 
+from datetime import UTC, datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
@@ -9,14 +11,16 @@ from pydantic import BaseModel, Field
 
 from treffpunkt_shared import audit
 from treffpunkt_shared.catalog_copy import event_organisers, get_event
-from treffpunkt_shared.contracts.registration import CancelledBy
+from treffpunkt_shared.contracts.registration import CancelledBy, ErasedBecause
 from treffpunkt_shared.errors import require_found
 from treffpunkt_shared.staff_access import STAFF_REFUSALS, Principal, StaffPrincipal, StaffWriter
 
 from ..adapters import repository
-from ..authorization import may_cancel, visible_registrations
+from ..authorization import erasable_events, may_cancel, may_erase, may_erase_by_address, visible_registrations
+from ..domain.commands import EraseAddress
 from ..domain.model import Registration, Status
 from ..service_layer.cancel import cancel
+from ..service_layer.erasure import erase, erase_address
 from ..service_layer.views import position_of
 from . import exports
 from .dependencies import LinksDep, Pool
@@ -104,6 +108,43 @@ async def staff_cancel(registration_id: UUID, pool: Pool, links: LinksDep, princ
     may_cancel(principal, require_found(await get_event(pool, registration.event_id), "event", registration.event_id))
     cancelled = await cancel(pool, registration_id, CancelledBy.staff, links, by=principal)
     return staff_view(cancelled, await position_of(pool, cancelled))
+
+
+@router.post("/registrations/{registration_id}/erase", response_model=StaffRegistration,
+             summary="Erase a registration's personal data on the person's request (idempotent)",
+             description="Cancelled first if active (the seat goes to the waiting list), then the personal data is "
+                         "erased at once here and, through `RegistrationErased`, in every service. Cannot be undone. "
+                         "The answer is the anonymous record that is left.",
+             responses={404: {"description": "There is no registration with this id."}})
+async def staff_erase(registration_id: UUID, pool: Pool, principal: StaffWriter) -> StaffRegistration:
+    """Admins and the event's organisers."""
+    registration = require_found(await repository.get(pool, registration_id), "registration", registration_id)
+    may_erase(principal, require_found(await get_event(pool, registration.event_id), "event", registration.event_id))
+    async with pool.acquire() as conn:
+        erased = await erase(conn, registration_id, ErasedBecause.staff, datetime.now(UTC), by=principal)
+    return staff_view(erased, None)
+
+
+class ErasureAnswer(BaseModel):
+    erased: int = Field(description="How many registrations were erased now (those erased before are not counted).")
+
+
+@router.post("/erasures", response_model=ErasureAnswer,
+             summary="Erase every registration of an email address, across events, on the person's request",
+             description="Of the caller's reach: an admin every registration of the address, an organiser those of "
+                         "their organisations' events (the answer says nothing about others). Each is erased as by "
+                         "`POST /registrations/{registration_id}/erase`, and audited without the address.")
+async def staff_erase_address(asked: EraseAddress, pool: Pool, principal: StaffWriter) -> ErasureAnswer:
+    """Admins and organisers."""
+    may_erase_by_address(principal)
+
+    async def within(event_id: UUID) -> bool:
+        return erasable_events(principal, await get_event(pool, event_id))
+
+    async with pool.acquire() as conn:
+        erased = await erase_address(conn, asked.email, ErasedBecause.staff, datetime.now(UTC), by=principal,
+                                     within=within)
+    return ErasureAnswer(erased=len(erased))
 
 
 audit_router = audit.audit_router("/api/staff", event_organisers)

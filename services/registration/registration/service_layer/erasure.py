@@ -7,7 +7,8 @@ and the consent record stay, anonymous, for the statistics), the outbox rows tha
 are deleted whether published or not, and `RegistrationErased` goes out: the notification service erases
 what it holds, the catalog releases the seat of a registration that still held one (the waiting list
 moves up as after a cancellation; a `RegistrationCancelled` would carry the data again). A registration
-erased already is left as it is, so every path may repeat.
+erased already is left as it is, so every path may repeat. Erased by staff, each registration erased gets an
+audit entry in the same transaction (ids only: the address asked for is not noted).
 """
 
 import asyncio
@@ -18,6 +19,7 @@ from uuid import UUID
 
 import asyncpg
 
+from treffpunkt_shared import audit
 from treffpunkt_shared.contracts.registration import (
     REGISTRATION_TOPIC,
     CancelledBy,
@@ -26,6 +28,7 @@ from treffpunkt_shared.contracts.registration import (
     RegistrationRequested,
 )
 from treffpunkt_shared.messaging.outbox import enqueue
+from treffpunkt_shared.staff_access import Principal
 
 from ..adapters import repository
 from ..domain.model import Registration, normalise_email
@@ -35,22 +38,30 @@ log = logging.getLogger(__name__)
 
 _CANCELLED_BY = {ErasedBecause.registrant: CancelledBy.registrant, ErasedBecause.staff: CancelledBy.staff}
 
+EventFilter = Callable[[UUID], Awaitable[bool]]
+"""Whether the registrations of an event (its id) are to be erased: the staff member's reach."""
 
-async def erase(conn: asyncpg.Connection, registration_id: UUID, because: ErasedBecause,
-                now: datetime) -> Registration | None:
-    """Erase one registration, in a transaction of its own; None if there is none with this id."""
+
+async def erase(conn: asyncpg.Connection, registration_id: UUID, because: ErasedBecause, now: datetime, *,
+                by: Principal | None = None) -> Registration | None:
+    """Erase one registration, in a transaction of its own; None if there is none with this id. `by`: the staff
+    member erasing it on the person's request (audited)."""
     async with conn.transaction():
-        return await _erase(conn, registration_id, because, now)
+        erased = await _erase(conn, registration_id, because, now, by=by)
+        return erased or await repository.get(conn, registration_id)
 
 
-async def erase_address(conn: asyncpg.Connection, email: str, because: ErasedBecause, now: datetime) -> list[UUID]:
+async def erase_address(conn: asyncpg.Connection, email: str, because: ErasedBecause, now: datetime, *,
+                        by: Principal | None = None, within: EventFilter | None = None) -> list[UUID]:
     """Erase every registration of an email address, across events (compared as registrations are:
-    case-insensitively), in one transaction; the ids of those erased."""
+    case-insensitively), in one transaction; the ids of those erased. `within`: only those of the events it
+    admits (a staff member's, `by`, each audited)."""
     async with conn.transaction():
-        ids = await repository.ids_of_address(conn, normalise_email(email))
-        for registration_id in ids:
-            await _erase(conn, registration_id, because, now)
-    return ids
+        erased = []
+        for registration_id in await repository.ids_of_address(conn, normalise_email(email)):
+            if await _erase(conn, registration_id, because, now, by=by, within=within) is not None:
+                erased.append(registration_id)
+    return erased
 
 
 async def erase_due(conn: asyncpg.Connection, now: datetime, *, batch_size: int = 200) -> int:
@@ -91,11 +102,14 @@ def retention_eraser(pool: Callable[[], asyncpg.Pool], interval_seconds: float,
     return run
 
 
-async def _erase(conn: asyncpg.Connection, registration_id: UUID, because: ErasedBecause,
-                 now: datetime) -> Registration | None:
+async def _erase(conn: asyncpg.Connection, registration_id: UUID, because: ErasedBecause, now: datetime, *,
+                 by: Principal | None = None, within: EventFilter | None = None) -> Registration | None:
+    """The registration as erased now; None if there is none, it was erased already or `within` leaves it."""
     registration = await repository.get(conn, registration_id, for_update=True)
     if registration is None or registration.erased:
-        return registration
+        return None
+    if within is not None and not await within(registration.event_id):
+        return None
     # On request the seat is given back (idempotent in the catalog: also when a cancellation still unpublished
     # is deleted below); after the retention period nothing is: the event is over.
     on_request = because is not ErasedBecause.retention
@@ -110,6 +124,8 @@ async def _erase(conn: asyncpg.Connection, registration_id: UUID, because: Erase
                            release_seat=on_request),
         producer=RegistrationSettings.service_name, correlation_id=str(registration_id),
     )
+    if by is not None:
+        await audit.record(conn, by, "registration.erased", registration_id, event_id=registration.event_id)
     return erased
 
 

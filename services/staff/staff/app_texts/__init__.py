@@ -2,9 +2,13 @@
 change without touching each other; `staff.texts.texts` merges them with the sign-in's words. A key in two
 areas is a mistake that a test catches."""
 
-from . import catalog, shell
+from . import accounts, audit, catalog, contact, erasure, shell
 
 AREAS: list[dict[str, dict[str, str]]] = [
     shell.TEXTS,
+    erasure.TEXTS,
+    accounts.TEXTS,
+    contact.TEXTS,
+    audit.TEXTS,
     catalog.TEXTS,
 ]

@@ -81,7 +81,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "error.contact_person_ids.value_error": "Eine der Ansprechpersonen gibt es nicht (mehr).",
         "error.linked_programme_ids.value_error": "Ein Programm kann nicht mit sich selbst verknüpft werden, und jedes "
                                                   "nur einmal.",
-        "error.email.value_error": "Bitte geben Sie eine gültige E-Mail-Adresse an.",
         "error.phone.string_pattern_mismatch": "Bitte geben Sie nur Ziffern, Leerzeichen und + ( ) / - an.",
         "error.website.string_pattern_mismatch": "Bitte geben Sie eine vollständige Adresse mit https:// an.",
         "error.privacy_notice_url.string_pattern_mismatch": "Bitte geben Sie eine vollständige Adresse mit https:// "
@@ -249,7 +248,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "error.organisation_id.value_error": "This organisation does not exist (any more).",
         "error.contact_person_ids.value_error": "One of the contact persons does not exist (any more).",
         "error.linked_programme_ids.value_error": "A programme cannot be linked to itself, and each only once.",
-        "error.email.value_error": "Please enter a valid email address.",
         "error.phone.string_pattern_mismatch": "Please use only digits, spaces and + ( ) / -.",
         "error.website.string_pattern_mismatch": "Please enter a complete address with https://.",
         "error.privacy_notice_url.string_pattern_mismatch": "Please enter a complete address with https://.",
