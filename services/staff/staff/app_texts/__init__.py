@@ -2,7 +2,7 @@
 change without touching each other; `staff.texts.texts` merges them with the sign-in's words. A key in two
 areas is a mistake that a test catches."""
 
-from . import accounts, audit, contact, erasure, shell
+from . import accounts, audit, catalog, contact, erasure, shell
 
 AREAS: list[dict[str, dict[str, str]]] = [
     shell.TEXTS,
@@ -10,4 +10,5 @@ AREAS: list[dict[str, dict[str, str]]] = [
     accounts.TEXTS,
     contact.TEXTS,
     audit.TEXTS,
+    catalog.TEXTS,
 ]

@@ -1,6 +1,15 @@
 """The staff app's areas, each a router of its own (one line each)."""
 
-from . import accounts_pages, audit_pages, contact_pages, dashboard, erasure_pages, tokens_pages
+from . import (
+    accounts_pages,
+    audit_pages,
+    catalog_pages,
+    contact_pages,
+    dashboard,
+    erasure_pages,
+    events_pages,
+    tokens_pages,
+)
 
 ROUTERS = [
     dashboard.router,
@@ -9,4 +18,6 @@ ROUTERS = [
     tokens_pages.router,
     contact_pages.router,
     audit_pages.router,
+    catalog_pages.router,
+    events_pages.router,
 ]
