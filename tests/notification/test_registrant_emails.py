@@ -104,3 +104,24 @@ async def test_a_cancelled_seat_is_taken_out_of_the_calendar(notification, mailb
     # A place on the waiting list was never in the calendar: nothing to take out.
     assert left_the_list[1].subject == f"Anmeldung storniert: {TITLE}"
     assert left_the_list[1].attachments == []
+
+
+async def test_staffs_reason_for_a_cancellation_is_in_the_persons_email(notification, mailbox, kafka_bootstrap):
+    await publish_event(notification, kafka_bootstrap)
+    german, english, without = registration(1), registration(2, language=Language.en), registration(3)
+    reason = "Die Sitzung ist für Mitglieder vorgesehen.\nBitte melden Sie sich für eine andere an."
+    await publish_registration_events(
+        kafka_bootstrap,
+        RegistrationCancelled(registration=german, cancelled_by=CancelledBy.staff, previous_status="pending",
+                              reason=reason),
+        RegistrationCancelled(registration=english, cancelled_by=CancelledBy.staff, previous_status="pending",
+                              reason="The session is for members only."),
+        RegistrationCancelled(registration=without, cancelled_by=CancelledBy.staff, previous_status="pending"))
+
+    [de] = await mailbox.wait_for(1, predicate=to(german.participant.email))
+    [en] = await mailbox.wait_for(1, predicate=to(english.participant.email))
+    [plain] = await mailbox.wait_for(1, predicate=to(without.participant.email))
+    assert "vom Veranstaltungsteam storniert" in de.text
+    assert f"Begründung:\n{reason}" in de.text and "Die Sitzung ist für Mitglieder vorgesehen." in de.html
+    assert "Reason:\nThe session is for members only." in en.text and "The session is for members only." in en.html
+    assert "vom Veranstaltungsteam storniert" in plain.text and "Begründung" not in plain.text + plain.html

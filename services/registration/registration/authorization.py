@@ -2,7 +2,8 @@
 of the catalog (an event's organisers, its sessions' contact persons).
 
 - An admin, and an organiser of the event, see all of its registrations and may cancel them.
-- A contact person sees the registrations of the sessions that name them, nothing else, and cancels none.
+- A contact person sees the registrations of the sessions that name them (the lists, each one with its
+  history), nothing else, and cancels none.
 """
 
 from dataclasses import dataclass
@@ -38,6 +39,12 @@ def visible_registrations(principal: Principal, event: Event, session_id: UUID |
     if session_id is not None and session_id not in mine:
         raise forbidden("see this session's registrations (you are a contact person of other sessions)")
     return Visible(False, mine)
+
+
+def may_see(principal: Principal, event: Event, session_id: UUID) -> None:
+    """One registration (of `session_id`): as the lists show it; else 403."""
+    if not visible_registrations(principal, event, None).covers(session_id):
+        raise forbidden("see this registration (you are a contact person of other sessions)")
 
 
 def may_cancel(principal: Principal, event: Event) -> None:

@@ -36,6 +36,8 @@ PersonLine = Annotated[str, StringConstraints(strip_whitespace=True, min_length=
 """A name or an organisation: one visible line."""
 PersonText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000, pattern=_TEXT)]
 """Free text of a person (remarks): lines of visible characters."""
+CancellationReason = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500, pattern=_TEXT)]
+"""Why staff cancelled a registration on the person's behalf, as the person reads it in their email."""
 PhoneNumber = Annotated[str, StringConstraints(strip_whitespace=True, max_length=30,
                                                pattern=r"^([0-9 +()/-]*[0-9][0-9 +()/-]*)?$")]
 """A phone number as people write it: digits, spaces, `+`, `-`, `/` and parentheses (or nothing, as web
@@ -151,10 +153,13 @@ class RegistrationCancelled(_Outcome):
 
     event_type: ClassVar[str] = "RegistrationCancelled"
     model_config = ConfigDict(json_schema_extra={"examples": [{"registration": _REGISTRATION, "cancelled_by": "registrant",
-                                                               "previous_status": "confirmed"}]})
+                                                               "previous_status": "confirmed", "reason": None}]})
 
     cancelled_by: CancelledBy = Field(description="Who cancelled.")
     previous_status: str = Field(description="The status before: pending, confirmed or waitlisted.")
+    reason: CancellationReason | None = Field(None, description="Staff's reason, written to the person (in their "
+                                              "cancellation email); none when the registrant cancelled or staff "
+                                              "gave none.")
 
 
 class LinksRequested(_RegistrationEvent):

@@ -55,8 +55,10 @@ def _details(outcome: Outcome) -> dict[str, Any]:
             return {"waitlist_position": position}
         case RegistrationRejected(reason=reason):
             return {"reason": reason.value}
-        case RegistrationCancelled(cancelled_by=cancelled_by, previous_status=previous_status):
-            return {"cancelled_by": cancelled_by.value, "previous_status": previous_status}
+        case RegistrationCancelled(cancelled_by=cancelled_by, previous_status=previous_status, reason=reason):
+            # Staff's reason is for the person's email; erasing the registration deletes the email with it.
+            return {"cancelled_by": cancelled_by.value, "previous_status": previous_status} | (
+                {"reason": reason} if reason else {})
     return {}
 
 

@@ -1,11 +1,14 @@
 """Registrations in PostgreSQL (explicit SQL), read as `domain.model.Registration`."""
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
 from uuid import UUID
 
 import asyncpg
 
 from treffpunkt_shared.contracts.catalog import DEFAULT_RETENTION_DAYS
+from treffpunkt_shared.local_time import BERLIN
 from treffpunkt_shared.messaging.outbox import InStatement
 
 from ..domain.model import Consent, Registration, Status
@@ -117,18 +120,76 @@ async def session_counts(conn: asyncpg.Connection | asyncpg.Pool, event_id: UUID
     return {r["session_id"]: {"confirmed": r["confirmed"], "waitlisted": r["waitlisted"]} for r in rows}
 
 
-async def listing(conn: asyncpg.Connection | asyncpg.Pool, *, event_id: UUID, session_id: UUID | None,
-                  status: Status | None) -> list[Registration]:
+class Sort(StrEnum):
+    """How a participant list is ordered (a leading `-`: descending)."""
+
+    created_at = "created_at"
+    created_at_descending = "-created_at"
+    last_name = "last_name"
+    last_name_descending = "-last_name"
+    status = "status"
+    session = "session"
+
+
+# Each sort ends on the registration's time and id: the same query lists the same rows in the same order (the
+# page and its export). By status, the waiting list is in its order (`waitlist_sequence`).
+_ORDER = {
+    Sort.created_at: "r.created_at, r.id",
+    Sort.created_at_descending: "r.created_at DESC, r.id DESC",
+    Sort.last_name: "lower(r.last_name), lower(r.first_name), r.created_at, r.id",
+    Sort.last_name_descending: "lower(r.last_name) DESC, lower(r.first_name) DESC, r.created_at, r.id",
+    Sort.status: "array_position(ARRAY['confirmed', 'waitlisted', 'pending', 'rejected', 'cancelled'], r.status), "
+                 "r.waitlist_sequence, r.created_at, r.id",
+    Sort.session: "s.position NULLS LAST, r.session_id, r.created_at, r.id",
+}
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Which registrations of an event a participant list shows, and in which order. `session_ids`: those the
+    principal may see (None: all); the other fields are the list's filters (None or empty: any)."""
+
+    event_id: UUID
+    session_ids: frozenset[UUID] | None = None
+    session_id: UUID | None = None
+    statuses: tuple[Status, ...] = ()
+    organisation: str | None = None
+    search: str | None = None
+    registered_from: date | None = None
+    registered_to: date | None = None
+    sort: Sort = Sort.session
+
+
+async def listing(conn: asyncpg.Connection | asyncpg.Pool,
+                  query: Listing) -> list[tuple[Registration, int | None]]:
+    """The registrations `query` asks for, each with its waiting-list position while waitlisted. Substrings
+    are found with `strpos` on lower case (no LIKE: nothing a person types is a wildcard); dates are days
+    in Berlin (the time of the people who filter), `registered_to` included."""
     rows = await conn.fetch(
         f"""
-        SELECT {COLUMNS} FROM registration
-        WHERE event_id = $1 AND ($2::uuid IS NULL OR session_id = $2) AND ($3::text IS NULL OR status = $3)
-          AND erased_at IS NULL  -- an erased registration counts in the statistics, and is in no list of people
-        ORDER BY session_id, created_at
+        SELECT {_PREFIXED},
+               CASE WHEN r.status = 'waitlisted' THEN (
+                   SELECT count(*) FROM registration w
+                   WHERE w.session_id = r.session_id AND w.status = 'waitlisted'
+                     AND w.waitlist_sequence <= r.waitlist_sequence) END AS waitlist_position
+        FROM registration r LEFT JOIN catalog_session s ON s.id = r.session_id
+        WHERE r.event_id = $1
+          AND r.erased_at IS NULL  -- an erased registration counts in the statistics, and is in no list of people
+          AND ($2::uuid[] IS NULL OR r.session_id = ANY($2))
+          AND ($3::uuid IS NULL OR r.session_id = $3)
+          AND (cardinality($4::text[]) = 0 OR r.status = ANY($4))
+          AND ($5::text IS NULL OR strpos(lower(r.organisation), lower($5)) > 0)
+          AND ($6::text IS NULL OR strpos(lower(concat_ws(' ', r.first_name, r.last_name, r.email, r.organisation)),
+                                          lower($6)) > 0)
+          AND ($7::date IS NULL OR r.created_at >= $7::date::timestamp AT TIME ZONE '{BERLIN.key}')
+          AND ($8::date IS NULL OR r.created_at < ($8::date + 1)::timestamp AT TIME ZONE '{BERLIN.key}')
+        ORDER BY {_ORDER[query.sort]}
         """,
-        event_id, session_id, status.value if status else None,
+        query.event_id, list(query.session_ids) if query.session_ids is not None else None, query.session_id,
+        [status.value for status in query.statuses], query.organisation, query.search, query.registered_from,
+        query.registered_to,
     )
-    return [_registration(row) for row in rows]
+    return [(_registration(row), row["waitlist_position"]) for row in rows]
 
 
 async def find_by_idempotency_key(conn: asyncpg.Connection | asyncpg.Pool,
@@ -199,3 +260,4 @@ def _registration(row: asyncpg.Record | None) -> Registration | None:
 
 
 _FIELDS = [name.strip() for name in COLUMNS.split(",")]
+_PREFIXED = ", ".join(f"r.{name}" for name in _FIELDS)
