@@ -224,6 +224,10 @@ RULES: tuple[Rule, ...] = (
          Case(ORGANISERS_OF_A, name="A2", path={"registration_id": "registration_A2"})),
     rule("registration", "POST", f"{API}/registrations/{{registration_id}}/cancel",
          Case(ORGANISERS_OF_A, path={"registration_id": FRESH_REGISTRATION_A1})),
+    # A fresh registration of session A1 to A2 (it has free seats): the seat ledger answers within the wait.
+    rule("registration", "POST", f"{API}/registrations/{{registration_id}}/move",
+         Case(ORGANISERS_OF_A, path={"registration_id": FRESH_REGISTRATION_A1},
+              body=lambda w: {"session_id": str(w.ids["session_A2"])})),
     # Notification: a registration's delivery log for its event's organisers and its session's contact persons;
     # by recipient for admins only.
     rule("notification", "GET", "/api/deliveries",

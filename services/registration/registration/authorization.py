@@ -1,9 +1,10 @@
 """Who may see and change which registrations: the registration service's staff rules, decided from its copy
 of the catalog (an event's organisers, its sessions' contact persons).
 
-- An admin, and an organiser of the event, see all of its registrations and may cancel them.
+- An admin, and an organiser of the event, see all of its registrations and may cancel them and move them to
+  another of its sessions.
 - A contact person sees the registrations of the sessions that name them (the lists, each one with its
-  history), nothing else, and cancels none.
+  history), nothing else, and cancels and moves none.
 """
 
 from dataclasses import dataclass
@@ -48,5 +49,13 @@ def may_see(principal: Principal, event: Event, session_id: UUID) -> None:
 
 
 def may_cancel(principal: Principal, event: Event) -> None:
+    _must_manage(principal, event, "cancel registrations of this event")
+
+
+def may_move(principal: Principal, event: Event) -> None:
+    _must_manage(principal, event, "move registrations of this event to another session")
+
+
+def _must_manage(principal: Principal, event: Event, what: str) -> None:
     if not manages(principal, event):
-        raise forbidden("cancel registrations of this event")
+        raise forbidden(what)

@@ -162,6 +162,37 @@ class RegistrationCancelled(_Outcome):
                                               "gave none.")
 
 
+class RegistrationMoveRequested(_RegistrationEvent):
+    """Staff move a confirmed registration to another session of its event: the catalog's seat ledger takes a
+    seat in that session and gives back the old one (the waiting list there moves up), or refuses and changes
+    nothing when the session has no free seat. Keyed by the registration id, like its request and its
+    cancellation: the ledger sees them in order. Ids only."""
+
+    event_type: ClassVar[str] = "RegistrationMoveRequested"
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "registration_id": _REGISTRATION_ID, "event_id": _EVENT_ID, "from_session_id": _SESSION_ID,
+        "to_session_id": "1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a02",
+    }]})
+
+    registration_id: UUID = Field(description="The registration to move.")
+    event_id: UUID = Field(description="The event.")
+    from_session_id: UUID = Field(description="The session it holds a seat in.")
+    to_session_id: UUID = Field(description="The session it is to have a seat in instead.")
+
+    def message_key(self) -> str:
+        return str(self.registration_id)
+
+
+class RegistrationMoved(_Outcome):
+    """Moved by staff to another session of the event (the registration's `session_id`), confirmed there."""
+
+    event_type: ClassVar[str] = "RegistrationMoved"
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "registration": _REGISTRATION, "from_session_id": "1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a02"}]})
+
+    from_session_id: UUID = Field(description="The session it had its seat in before.")
+
+
 class LinksRequested(_RegistrationEvent):
     """Someone asked for a registration's links again ("send me my links"): the notification service sends
     them to the registration's own address, and only there. The address, the name and the links are all
@@ -220,5 +251,6 @@ class RegistrationErased(_RegistrationEvent):
 
 REGISTRATION_EVENTS = registry(
     RegistrationRequested, RegistrationConfirmed, RegistrationWaitlisted, RegistrationRejected,
-    RegistrationPromoted, RegistrationCancelled, LinksRequested, RegistrationErased,
+    RegistrationPromoted, RegistrationCancelled, LinksRequested, RegistrationErased, RegistrationMoveRequested,
+    RegistrationMoved,
 )

@@ -214,6 +214,64 @@ async def status_history(conn: asyncpg.Connection | asyncpg.Pool, registration_i
     return [(row["status"], row["changed_at"]) for row in rows]
 
 
+@dataclass(frozen=True)
+class Move:
+    from_session_id: UUID
+    to_session_id: UUID
+    state: str  # moving, moved, refused
+    refusal: str | None
+    requested_at: datetime
+    decided_at: datetime | None
+
+
+_MOVE = "from_session_id, to_session_id, state, refusal, requested_at, decided_at"
+
+
+async def add_move(conn: asyncpg.Connection, registration_id: UUID, from_session_id: UUID, to_session_id: UUID,
+                   now: datetime) -> int | None:
+    """A move asked for; None while another is still waiting for the seat ledger (one at a time)."""
+    return await conn.fetchval(
+        """
+        INSERT INTO registration_move (registration_id, from_session_id, to_session_id, requested_at)
+        VALUES ($1, $2, $3, $4)
+        ON CONFLICT (registration_id) WHERE state = 'moving' DO NOTHING RETURNING id
+        """,
+        registration_id, from_session_id, to_session_id, now,
+    )
+
+
+async def get_move(conn: asyncpg.Connection | asyncpg.Pool, move_id: int) -> Move | None:
+    row = await conn.fetchrow(f"SELECT {_MOVE} FROM registration_move WHERE id = $1", move_id)
+    return Move(**row) if row else None
+
+
+async def moves(conn: asyncpg.Connection | asyncpg.Pool, registration_id: UUID) -> list[Move]:
+    rows = await conn.fetch(f"SELECT {_MOVE} FROM registration_move WHERE registration_id = $1 ORDER BY id",
+                            registration_id)
+    return [Move(**row) for row in rows]
+
+
+async def decide_move(conn: asyncpg.Connection, registration_id: UUID, to_session_id: UUID,
+                      refusal: str | None) -> bool:
+    """The seat ledger's answer to the registration's pending move to `to_session_id`; False if there is none
+    (a repeated answer)."""
+    return await conn.fetchval(
+        """
+        UPDATE registration_move SET state = CASE WHEN $3::text IS NULL THEN 'moved' ELSE 'refused' END,
+                                     refusal = $3, decided_at = now()
+        WHERE registration_id = $1 AND to_session_id = $2 AND state = 'moving' RETURNING true
+        """,
+        registration_id, to_session_id, refusal,
+    ) or False
+
+
+async def set_session(conn: asyncpg.Connection, registration_id: UUID, session_id: UUID) -> Registration:
+    return _registration(await conn.fetchrow(
+        f"UPDATE registration SET session_id = $2, updated_at = now() WHERE id = $1 RETURNING {COLUMNS}",
+        registration_id, session_id,
+    ))
+
+
 async def erase(conn: asyncpg.Connection, registration_id: UUID, because: str, now: datetime) -> Registration:
     """Empty every personal column and forget its keys and emails; ids, status, times, the status history and
     the consent record (no personal data) stay."""

@@ -1,9 +1,10 @@
 """Staff: participant lists per event and session (filtered and sorted in SQL), their exports, one registration
-with its status history, cancelling on a person's behalf (with a reason for them), the audit trail.
+with its status history, cancelling on a person's behalf (with a reason for them), moving a registration to
+another session (the seat ledger decides: `service_layer.move`), the audit trail.
 Who may do what: `..authorization`."""
 
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
@@ -13,16 +14,17 @@ from pydantic import BaseModel, ConfigDict, Field
 from treffpunkt_shared import audit
 from treffpunkt_shared.catalog_copy import event_organisers, get_event
 from treffpunkt_shared.contracts.registration import VISIBLE_LINE, CancellationReason, CancelledBy
-from treffpunkt_shared.errors import InvalidField, require_found
+from treffpunkt_shared.errors import Conflict, InvalidField, require_found
 from treffpunkt_shared.staff_access import STAFF_REFUSALS, Principal, StaffPrincipal, StaffWriter
 
 from ..adapters import repository
-from ..authorization import may_cancel, may_see, visible_registrations
+from ..authorization import may_cancel, may_move, may_see, visible_registrations
 from ..domain.model import Cause, Registration, Status, causes
 from ..service_layer.cancel import cancel
+from ..service_layer.move import move as move_registration
 from ..service_layer.views import position_of
 from . import exports
-from .dependencies import LinksDep, Pool
+from .dependencies import LinksDep, Pool, Settings, Waiter
 
 router = APIRouter(prefix="/api/staff", tags=["staff"], responses=STAFF_REFUSALS)
 _UNKNOWN_EVENT = {404: {"description": "No event with that id is known here."}}
@@ -62,8 +64,27 @@ class StatusChange(BaseModel):
                              "behalf), seat_decision (the catalog's seat ledger), waitlist_move_up (a seat came free).")
 
 
+class Moved(BaseModel):
+    from_session_id: UUID
+    to_session_id: UUID
+    at: datetime = Field(description="When the seat ledger moved the seat (staff asked for it).")
+
+
 class StaffRegistrationDetail(StaffRegistration):
     status_history: list[StatusChange] = Field(description="Each status it had, oldest first.")
+    moves: list[Moved] = Field(description="Each move by staff to another session, oldest first.")
+
+
+class MoveTo(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "session_id": "1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a02"}]})
+
+    session_id: UUID = Field(description="Another session of the registration's event, with a free seat.")
+
+
+class MoveAnswer(StaffRegistration):
+    moving_to: UUID | None = Field(None, description="While the seat ledger has not answered yet (202): the session "
+                                   "asked for. The registration's detail shows the move once it is done.")
 
 
 class CancelOnBehalf(BaseModel):
@@ -150,6 +171,8 @@ async def get_registration(registration_id: UUID, pool: Pool, principal: StaffPr
         **staff_view(registration, await position_of(pool, registration)).model_dump(),
         status_history=[StatusChange(status=status, at=at, caused_by=cause) for status, (_, at), cause
                         in zip(statuses, history, causes(statuses, registration.cancelled_by), strict=True)],
+        moves=[Moved(from_session_id=m.from_session_id, to_session_id=m.to_session_id, at=m.decided_at)
+               for m in await repository.moves(pool, registration_id) if m.state == "moved"],
     )
 
 
@@ -163,6 +186,40 @@ async def staff_cancel(registration_id: UUID, pool: Pool, links: LinksDep, princ
     cancelled = await cancel(pool, registration_id, CancelledBy.staff, links, by=principal,
                              reason=(body.reason or None) if body is not None else None)
     return staff_view(cancelled, await position_of(pool, cancelled))
+
+
+@router.post("/registrations/{registration_id}/move", response_model=MoveAnswer,
+             summary="Move a confirmed registration to another session of its event that has a free seat",
+             responses={**_UNKNOWN_REGISTRATION,
+                        202: {"description": "Asked; the catalog's seat ledger has not answered within the wait "
+                              "(`moving_to`): see the registration's detail for the outcome."},
+                        409: {"description": "The session has no free seat (nothing changed), the registration is "
+                              "not confirmed, or another move of it is under way."}})
+async def staff_move(registration_id: UUID, body: MoveTo, pool: Pool, waiter: Waiter, settings: Settings,
+                     principal: StaffWriter, response: Response) -> MoveAnswer:
+    """Admins and the event's organisers. The catalog's seat ledger decides, as for a registration: the old
+    seat goes to the head of that session's waiting list; the person is emailed."""
+    registration = require_found(await repository.get(pool, registration_id), "registration", registration_id)
+    event = require_found(await get_event(pool, registration.event_id), "event", registration.event_id)
+    may_move(principal, event)
+    move = await move_registration(pool, waiter, registration, event, body.session_id, now=datetime.now(UTC),
+                                   wait_seconds=settings.max_wait_seconds)
+    if move.state == "refused":
+        raise Conflict(_MOVE_REFUSALS.get(move.refusal, "The catalog refused the move.") + " Nothing was changed.")
+    async with pool.acquire() as conn:
+        await audit.record(conn, principal, "registration.moved", registration_id, event_id=registration.event_id)
+    current = require_found(await repository.get(pool, registration_id), "registration", registration_id)
+    if move.state == "moving":
+        response.status_code = 202
+    return MoveAnswer(**staff_view(current, await position_of(pool, current)).model_dump(),
+                      moving_to=body.session_id if move.state == "moving" else None)
+
+
+_MOVE_REFUSALS = {
+    "full": "The session has no free seat.",
+    "not_held": "The registration holds no seat to move (any more).",
+    "unknown_session": "This is not a session of the registration's event.",
+}
 
 
 audit_router = audit.audit_router("/api/staff", event_organisers)
