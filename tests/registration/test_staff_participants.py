@@ -14,6 +14,14 @@ from openpyxl import load_workbook
 
 from ..waiting import wait_until
 
+# Three for session 1 (one seat, two waiting), one for session 2: (key, session index, person).
+PEOPLE = (
+    ("alma", 0, {"first_name": "Alma", "last_name": "Zander", "organisation": "Stadtwerke Kassel"}),
+    ("bruno", 0, {"first_name": "Bruno", "last_name": "Yilmaz", "organisation": "Stadtwerke Kassel"}),
+    ("clara", 0, {"first_name": "Clara", "last_name": "Xu", "organisation": "Stadtwerke Kassel"}),
+    ("dora", 1, {"first_name": "Dora", "last_name": "Weber", "organisation": "Bäckerei Körner"}),
+)
+
 
 @pytest.fixture
 async def filled(saga):
@@ -22,13 +30,9 @@ async def filled(saga):
     event = await saga.create_event([(1, 2), (5, 0)])
     first, second = event["sessions"]
     people = {}
-    for key, session, person in (
-            ("alma", first, {"first_name": "Alma", "last_name": "Zander", "organisation": "Stadtwerke Kassel"}),
-            ("bruno", first, {"first_name": "Bruno", "last_name": "Yilmaz", "organisation": "Stadtwerke Kassel"}),
-            ("clara", first, {"first_name": "Clara", "last_name": "Xu", "organisation": "Stadtwerke Kassel"}),
-            ("dora", second, {"first_name": "Dora", "last_name": "Weber", "organisation": "Bäckerei Körner",
-                              "email": "dora.weber@example.org"})):
-        answer = await saga.register(event, session, wait=5, **person)
+    for key, number, person in PEOPLE:
+        extra = {"email": "dora.weber@example.org"} if key == "dora" else {}
+        answer = await saga.register(event, event["sessions"][number], wait=5, **person, **extra)
         assert answer.status_code == 201, answer.text
         people[key] = answer.json()
     assert [people[k]["status"] for k in ("alma", "bruno", "clara", "dora")] == [
