@@ -18,17 +18,18 @@ from .browsing import sign_in, visit
 from .conftest import StaffApp
 
 
-async def _people(staff_app: StaffApp) -> tuple[dict, dict]:
+async def _people(staff_app: StaffApp, tag: str) -> tuple[dict, dict]:
+    """A fresh event and its four people, their addresses tagged (the mailbox is the module's)."""
     event = await staff_app.event("A", [(1, 2), (5, 0)], title="Fachkräftetag Teilnehmende")
     people = {}
     for key, number, person in PEOPLE:
-        people[key] = await staff_app.register(event, event["sessions"][number], email=f"{key}@example.org", **person)
+        people[key] = await staff_app.register(event, event["sessions"][number], email=f"{key}.{tag}@example.org", **person)
     return event, people
 
 
 async def test_an_organiser_filters_exports_and_cancels_with_a_reason_by_keyboard(
         staff_app: StaffApp, page: Page) -> None:
-    event, people = await _people(staff_app)
+    event, people = await _people(staff_app, "cancel")
     await sign_in(page, staff_app, "organiser_A")
     path = f"/events/{event['id']}/participants"
     await visit(page, staff_app, path)
@@ -88,9 +89,9 @@ async def test_an_organiser_filters_exports_and_cancels_with_a_reason_by_keyboar
     await expect(main).to_contain_text("Storniert – durch das Veranstaltungsteam")
 
     [cancellation] = await staff_app.mailbox.wait_for(
-        1, predicate=lambda m: m.rcpt_tos == ("alma@example.org",) and "storniert" in m.subject)
+        1, predicate=lambda m: m.rcpt_tos == ("alma.cancel@example.org",) and "storniert" in m.subject)
     assert "Die Sitzung ist für Mitglieder vorgesehen." in cancellation.text
-    await staff_app.mailbox.wait_for(1, predicate=lambda m: m.rcpt_tos == ("bruno@example.org",) and "Nachgerückt" in m.subject)
+    await staff_app.mailbox.wait_for(1, predicate=lambda m: m.rcpt_tos == ("bruno.cancel@example.org",) and "Nachgerückt" in m.subject)
 
     async def moved_up() -> bool:
         rows = await staff_app.services["registration"].fetch(
@@ -110,10 +111,39 @@ async def test_an_organiser_filters_exports_and_cancels_with_a_reason_by_keyboar
 
 
 async def test_a_contact_person_reads_the_pages_without_actions(staff_app: StaffApp, page: Page) -> None:
-    event, people = await _people(staff_app)
+    event, people = await _people(staff_app, "contact")
     await sign_in(page, staff_app, "contact_A")
     await visit(page, staff_app, f"/events/{event['id']}/participants")
     await expect(page.locator("main").get_by_role("table", name=re.compile("Anmeldungen: 4"))).to_be_visible()
     await visit(page, staff_app, f"/registrations/{people['dora']['id']}")
     await expect(page.locator("main").get_by_role("link", name="Anmeldung stornieren")).to_have_count(0)
     await expect(page.locator("main")).to_contain_text("Weber")
+
+
+async def test_an_organiser_moves_a_person_to_a_session_with_a_free_seat(staff_app: StaffApp, page: Page) -> None:
+    _, people = await _people(staff_app, "move")
+    await sign_in(page, staff_app, "organiser_A")
+    main = page.locator("main")
+    # Dora's session is the only one with free seats: nowhere to move her.
+    await visit(page, staff_app, f"/registrations/{people['dora']['id']}/move")
+    await expect(main).to_contain_text("Keine andere Session dieser Veranstaltung hat gerade einen freien Platz.")
+
+    await visit(page, staff_app, f"/registrations/{people['alma']['id']}")
+    await main.get_by_role("link", name="In eine andere Session umbuchen").click()
+    await check_any_page(page)
+    await expect(main).to_contain_text("ihr bisheriger Platz geht an die nächste Person auf der Warteliste")
+    await page.get_by_role("button", name="Umbuchen").click()  # nothing chosen: said at the field
+    await check_any_page(page)
+    await expect(page.get_by_role("alert")).to_contain_text("Bitte wählen Sie eine Session.")
+    await page.get_by_label("Forum 2 (4 Plätze frei)").focus()
+    await page.keyboard.press("Space")
+    await page.keyboard.press("Tab")
+    await page.keyboard.press("Enter")
+    await page.wait_for_url(re.compile(f"/registrations/{people['alma']['id']}(\\?|$)"))
+    await check_any_page(page)
+    await expect(main).to_contain_text("Die Anmeldung ist umgebucht")
+    await expect(main).to_contain_text("Umgebucht von „Forum 1“ nach „Forum 2“")
+    await staff_app.mailbox.wait_for(
+        1, predicate=lambda m: m.rcpt_tos == ("alma.move@example.org",) and "Session geändert" in m.subject)
+    await staff_app.mailbox.wait_for(
+        1, predicate=lambda m: m.rcpt_tos == ("bruno.move@example.org",) and "Nachgerückt" in m.subject)

@@ -109,3 +109,38 @@ async def cancel(registration_id: str, page: FormDep, reason: str = Form("")) ->
         return page.render("app/participants/cancel.html", status_code=422, errors=page.field_errors(refused),
                            reason=reason, **await _person(page, registration_id))
     return page.redirect(f"/registrations/{registration_id}", notice="registration_cancelled")
+
+
+def _free_sessions(registration: dict, event: dict) -> list[dict]:
+    """The event's other sessions with a free seat now (the seat ledger decides when the move is asked)."""
+    return [s for s in event["sessions"]
+            if s["id"] != registration["session_id"] and s["capacity"] - s["seats_allocated"] > 0]
+
+
+async def _move_page(page: StaffPage, registration_id: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    person = await _person(page, registration_id)
+    sessions = _free_sessions(person["registration"], person["event"])
+    options = [(s["id"], page.t["move_option"].format(title=s["title"], free=s["capacity"] - s["seats_allocated"]))
+               for s in sessions]
+    return page.render("app/participants/move.html", status_code=status_code, options=options,
+                       **({"errors": {}, "refusal": None} | context), **person)
+
+
+@router.get("/registrations/{registration_id}/move", response_class=HTMLResponse)
+async def move_form(registration_id: str, page: PageDep) -> HTMLResponse:
+    return await _move_page(page, registration_id)
+
+
+@router.post("/registrations/{registration_id}/move", response_class=HTMLResponse)
+async def move(registration_id: str, page: FormDep, session_id: str = Form("")) -> Response:
+    answer = await page.calls.send("POST", "registration", f"/api/staff/registrations/{registration_id}/move",
+                                   json={"session_id": session_id} if session_id else {})
+    if answer.status_code in (200, 202):
+        notice = "registration_moved" if answer.status_code == 200 else "registration_moving"
+        return page.redirect(f"/registrations/{registration_id}", notice=notice)
+    refused = ServiceRefused(answer.status_code, answer.json().get("detail"), "registration")
+    if refused.status == 422:
+        return await _move_page(page, registration_id, 422, errors=page.field_errors(refused))
+    if refused.status == 409:  # full meanwhile, or not confirmed: said on the form, nothing changed
+        return await _move_page(page, registration_id, 409, refusal=page.t["move_refused"])
+    raise refused
