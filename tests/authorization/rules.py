@@ -223,18 +223,29 @@ RULES: tuple[Rule, ...] = (
     rule("registration", "GET", f"{API}/events/{{event_id}}/registrations",
          _registrations_of_a(), *_registrations_with_session_filter(), _registrations_of_b()),
     rule("registration", "GET", f"{API}/events/{{event_id}}/registrations.{{file_format}}", *_export("csv"), *_export("xlsx")),
+    rule("registration", "GET", f"{API}/registrations/{{registration_id}}",
+         Case(ORGANISERS_OF_A | {CONTACT_C}, name="A1", path={"registration_id": "registration_A1"}),
+         Case(ORGANISERS_OF_A, name="A2", path={"registration_id": "registration_A2"})),
     rule("registration", "POST", f"{API}/registrations/{{registration_id}}/cancel",
          Case(ORGANISERS_OF_A, path={"registration_id": FRESH_REGISTRATION_A1})),
+    # A fresh registration of session A1 to A2 (it has free seats): the seat ledger answers within the wait.
+    rule("registration", "POST", f"{API}/registrations/{{registration_id}}/move",
+         Case(ORGANISERS_OF_A, path={"registration_id": FRESH_REGISTRATION_A1},
+              body=lambda w: {"session_id": str(w.ids["session_A2"])})),
     # Erasure on a person's request: as cancelling; by address, each organiser erases their events' part of
     # it (a fresh address registered for E_A and E_B), contacts none.
     rule("registration", "POST", f"{API}/registrations/{{registration_id}}/erase",
          Case(ORGANISERS_OF_A, path={"registration_id": FRESH_REGISTRATION_A1})),
     rule("registration", "POST", f"{API}/erasures",
          Case(ORGANISERS_OF_A | ORGANISERS_OF_B, body=_fresh_address)),
-    # Notification: a registration's delivery log for its event's organisers; by recipient for admins only.
+    # Notification: a registration's delivery log for its event's organisers and its session's contact persons;
+    # by recipient for admins only.
     rule("notification", "GET", "/api/deliveries",
-         Case(ORGANISERS_OF_A, name="registration", query={"registration_id": "registration_A1"},
-              among=frozenset({"registration_A1"}), sees=same(frozenset({"registration_A1"}), *ORGANISERS_OF_A)),
+         Case(ORGANISERS_OF_A | {CONTACT_C}, name="registration", query={"registration_id": "registration_A1"},
+              among=frozenset({"registration_A1"}),
+              sees=same(frozenset({"registration_A1"}), *ORGANISERS_OF_A, CONTACT_C)),
+         Case(ORGANISERS_OF_A, name="registration-A2", query={"registration_id": "registration_A2"},
+              among=frozenset({"registration_A2"}), sees=same(frozenset({"registration_A2"}), *ORGANISERS_OF_A)),
          Case(ADMINS, name="recipient", query={"recipient": "registration_A1_email"},
               among=frozenset({"registration_A1"}), sees=same(frozenset({"registration_A1"}), *ADMINS))),
     rule("notification", "GET", "/api/contact-persons/{contact_person_id}/preference",

@@ -1,5 +1,5 @@
 """The seat rule on plain objects, no database: deciding a request, releasing what a cancelled
-registration held, promoting from the waiting list."""
+registration held, promoting from the waiting list, moving a seat to another session."""
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -18,10 +18,11 @@ from catalog.domain.seats import (
     SessionLedger,
     WaitingListPlace,
     announced_again,
+    move,
     unknown_session,
 )
 from treffpunkt_shared.contracts.catalog import EventStatus
-from treffpunkt_shared.contracts.seats import RejectionReason
+from treffpunkt_shared.contracts.seats import MoveRefusal, RejectionReason
 from treffpunkt_shared.errors import InvalidField
 
 NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
@@ -184,3 +185,20 @@ def test_a_repeated_request_is_answered_with_what_the_registration_holds_and_tak
     assert counters(session) == before  # announcing again takes nothing
     session.release(seat)
     assert announced_again(seat) is None  # given back: nothing to announce
+
+
+def test_a_held_seat_moves_to_a_session_with_a_free_one_and_nowhere_else():
+    old, new, full = ledger(1, 1), ledger(2, 0, seats_allocated=1), ledger(1, 0, seats_allocated=1)
+    held = old.decide(request(old)).allocation
+    assert move(held, old, full) is MoveRefusal.full
+    assert (counters(old), counters(full), held.session_id) == ((1, 0, 0), (1, 0, 0), old.session_id)
+    waiting = old.decide(request(old)).allocation
+    assert move(waiting, old, new) is MoveRefusal.not_held  # a waiting-list place is no seat to move
+    assert move(held, old, old) is MoveRefusal.unknown_session
+    assert move(held, old, replace(new, event_id=uuid4())) is MoveRefusal.unknown_session
+
+    assert move(held, old, new) is None
+    assert (held.session_id, held.state) == (new.session_id, AllocationState.allocated)
+    assert (old.seats_allocated, new.seats_allocated) == (0, 2)
+    assert old.promote([waiting]) == [waiting]  # the seat given back goes to the head of the waiting list
+    assert move(held, old, new) is MoveRefusal.not_held  # it is not in the old session any more

@@ -1,17 +1,19 @@
-"""Waiting list, moving up, turned down, cancelled: the right email each, in German and in English."""
+"""Waiting list, moving up, turned down, cancelled, moved to another session: the right email each, in German and in
+English."""
 
 from treffpunkt_shared.contracts.registration import (
     CancelledBy,
     Language,
     RegistrationCancelled,
     RegistrationConfirmed,
+    RegistrationMoved,
     RegistrationPromoted,
     RegistrationRejected,
     RegistrationWaitlisted,
 )
 from treffpunkt_shared.contracts.seats import RejectionReason
 
-from .scenario import TITLE, calendar_of, publish_event, publish_registration_events, registration, to
+from .scenario import LOGISTICS, PLANNING, TITLE, calendar_of, publish_event, publish_registration_events, registration, to
 
 
 async def test_waitlisted_registrants_learn_their_position(notification, mailbox, kafka_bootstrap):
@@ -104,3 +106,47 @@ async def test_a_cancelled_seat_is_taken_out_of_the_calendar(notification, mailb
     # A place on the waiting list was never in the calendar: nothing to take out.
     assert left_the_list[1].subject == f"Anmeldung storniert: {TITLE}"
     assert left_the_list[1].attachments == []
+
+
+async def test_staffs_reason_for_a_cancellation_is_in_the_persons_email(notification, mailbox, kafka_bootstrap):
+    await publish_event(notification, kafka_bootstrap)
+    german, english, without = registration(1), registration(2, language=Language.en), registration(3)
+    reason = "Die Sitzung ist für Mitglieder vorgesehen.\nBitte melden Sie sich für eine andere an."
+    await publish_registration_events(
+        kafka_bootstrap,
+        RegistrationCancelled(registration=german, cancelled_by=CancelledBy.staff, previous_status="pending",
+                              reason=reason),
+        RegistrationCancelled(registration=english, cancelled_by=CancelledBy.staff, previous_status="pending",
+                              reason="The session is for members only."),
+        RegistrationCancelled(registration=without, cancelled_by=CancelledBy.staff, previous_status="pending"))
+
+    [de] = await mailbox.wait_for(1, predicate=to(german.participant.email))
+    [en] = await mailbox.wait_for(1, predicate=to(english.participant.email))
+    [plain] = await mailbox.wait_for(1, predicate=to(without.participant.email))
+    assert "vom Veranstaltungsteam storniert" in de.text
+    assert f"Begründung:\n{reason}" in de.text and "Die Sitzung ist für Mitglieder vorgesehen." in de.html
+    assert "Reason:\nThe session is for members only." in en.text and "The session is for members only." in en.html
+    assert "vom Veranstaltungsteam storniert" in plain.text and "Begründung" not in plain.text + plain.html
+
+
+async def test_a_person_moved_to_another_session_learns_it_with_the_calendar_entry_updated(
+        notification, mailbox, kafka_bootstrap):
+    await publish_event(notification, kafka_bootstrap)
+    german, english = registration(1), registration(2, language=Language.en)
+    await publish_registration_events(kafka_bootstrap, *(
+        event for person in (german, english) for event in (
+            RegistrationConfirmed(registration=person),
+            RegistrationMoved(registration=person.model_copy(update={"session_id": LOGISTICS.id}),
+                              from_session_id=PLANNING.id))))
+
+    de = await mailbox.wait_for(2, predicate=to(german.participant.email))
+    en = await mailbox.wait_for(2, predicate=to(english.participant.email))
+    assert de[1].subject == f"Session geändert: {TITLE}" and en[1].subject == f"Your session has changed: {TITLE}"
+    assert "in eine andere Session umgebucht" in de[1].text and LOGISTICS.title in de[1].text
+    assert "moved your registration to another session" in en[1].text and LOGISTICS.title in en[1].html
+    for confirmation, move in (de, en):
+        _, before = calendar_of(confirmation)
+        _, after = calendar_of(move)
+        assert after["METHOD"] == "REQUEST"
+        assert after.events[0]["UID"] == before.events[0]["UID"]  # the same entry, updated
+        assert after.events[0]["SEQUENCE"] > before.events[0]["SEQUENCE"]

@@ -1,5 +1,6 @@
 """The notification service's staff rules (notification/authorization.py) with real access tokens: a
-registration's delivery log for admins and its event's organisers only, a recipient's for admins only; a
+registration's delivery log for admins, its event's organisers and its session's contact persons only, a
+recipient's for admins only; a
 contact person's preference for the person, their organisation's organisers and admins; preference changes
 in the audit trail."""
 
@@ -10,14 +11,14 @@ from treffpunkt_shared.contracts.registration import RegistrationConfirmed
 
 from ..staff_tokens import ADMIN, contact, organiser
 from ..waiting import wait_until
-from .scenario import CHAMBER_CONTACT, CITY_CONTACT, EVENT, publish_event, publish_registration_events, registration
+from .scenario import CHAMBER_CONTACT, CITY_CONTACT, EVENT, LOGISTICS_CONTACT, publish_event, publish_registration_events, registration
 
 CHAMBER = Organisation(id=CHAMBER_CONTACT.organisation_id, name="Handwerkskammer Beispielstadt",
                        kind=OrganisationKind.chamber_of_crafts)
 CITY_ID = CITY_CONTACT.organisation_id  # organises nothing here
 
 
-async def test_a_registrations_delivery_log_is_for_its_events_organisers(notification, mailbox, kafka_bootstrap):
+async def test_a_registrations_delivery_log_is_for_its_events_organisers_and_its_sessions_contacts(notification, mailbox, kafka_bootstrap):
     await publish_event(notification, kafka_bootstrap, EVENT.model_copy(update={"organisers": [CHAMBER]}))
     person = registration(1)
     await publish_registration_events(kafka_bootstrap, RegistrationConfirmed(registration=person))
@@ -31,11 +32,12 @@ async def test_a_registrations_delivery_log_is_for_its_events_organisers(notific
     by_recipient = {"recipient": person.participant.email}
 
     for headers in (notification.account_headers(organiser(CHAMBER.id)), notification.account_headers(ADMIN),
-                    await notification.token_headers(organisation_id=CHAMBER.id, can_write=False)):
+                    await notification.token_headers(organisation_id=CHAMBER.id, can_write=False),
+                    notification.account_headers(contact(CHAMBER_CONTACT.id))):  # named by the registration's session
         log = await client.get("/api/deliveries", params=by_registration, headers=headers)
         assert log.status_code == 200 and log.json()[0]["registration_id"] == str(person.registration_id), log.text
     for headers in (notification.account_headers(organiser(CITY_ID)),
-                    notification.account_headers(contact(CHAMBER_CONTACT.id)),
+                    notification.account_headers(contact(LOGISTICS_CONTACT.id)),  # of the other session
                     await notification.token_headers(organisation_id=CITY_ID)):
         refused = await client.get("/api/deliveries", params=by_registration, headers=headers)
         assert refused.status_code == 403, refused.text

@@ -7,7 +7,16 @@ from uuid import uuid4
 
 import pytest
 
-from registration.domain.model import Consent, Registration, Status, check_open, consent_to, normalise_email
+from registration.domain.model import (
+    Cause,
+    Consent,
+    Registration,
+    Status,
+    causes,
+    check_open,
+    consent_to,
+    normalise_email,
+)
 from treffpunkt_shared.catalog_copy import RegistrationRules
 from treffpunkt_shared.contracts.catalog import Event, EventStatus, Organisation
 from treffpunkt_shared.errors import Conflict, Gone, InvalidField
@@ -82,3 +91,15 @@ def test_the_consent_is_to_the_first_organisers_notice_else_to_the_sites():
 
 def test_an_email_address_is_one_person_whatever_its_case():
     assert normalise_email(" Jana.Muster@Example.ORG ") == "jana.muster@example.org"
+
+
+@pytest.mark.parametrize(("statuses", "cancelled_by", "expected"), [
+    ([Status.pending], None, [Cause.registrant]),
+    ([Status.pending, Status.confirmed], None, [Cause.registrant, Cause.seat_decision]),
+    ([Status.pending, Status.rejected], None, [Cause.registrant, Cause.seat_decision]),
+    ([Status.pending, Status.waitlisted, Status.confirmed, Status.cancelled], "staff",
+     [Cause.registrant, Cause.seat_decision, Cause.waitlist_move_up, Cause.staff]),
+    ([Status.pending, Status.cancelled], "registrant", [Cause.registrant, Cause.registrant]),
+])
+def test_each_status_in_the_history_has_its_cause(statuses, cancelled_by, expected):
+    assert causes(statuses, cancelled_by) == expected

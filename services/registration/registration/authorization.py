@@ -1,8 +1,10 @@
 """Who may see and change which registrations: the registration service's staff rules, decided from its copy
 of the catalog (an event's organisers, its sessions' contact persons).
 
-- An admin, and an organiser of the event, see all of its registrations and may cancel them.
-- A contact person sees the registrations of the sessions that name them, nothing else, and cancels none.
+- An admin, and an organiser of the event, see all of its registrations and may cancel them and move them to
+  another of its sessions.
+- A contact person sees the registrations of the sessions that name them (the lists, each one with its
+  history), nothing else, and cancels and moves none.
 - Erasing a person's data on their request: as cancelling (admins all registrations, an organiser their
   events'); by email address, each erases those in their reach, and contact persons none.
 """
@@ -42,14 +44,27 @@ def visible_registrations(principal: Principal, event: Event, session_id: UUID |
     return Visible(False, mine)
 
 
+def may_see(principal: Principal, event: Event, session_id: UUID) -> None:
+    """One registration (of `session_id`): as the lists show it; else 403."""
+    if not visible_registrations(principal, event, None).covers(session_id):
+        raise forbidden("see this registration (you are a contact person of other sessions)")
+
+
 def may_cancel(principal: Principal, event: Event) -> None:
+    _must_manage(principal, event, "cancel registrations of this event")
+
+
+def may_move(principal: Principal, event: Event) -> None:
+    _must_manage(principal, event, "move registrations of this event to another session")
+
+
+def _must_manage(principal: Principal, event: Event, what: str) -> None:
     if not manages(principal, event):
-        raise forbidden("cancel registrations of this event")
+        raise forbidden(what)
 
 
 def may_erase(principal: Principal, event: Event) -> None:
-    if not manages(principal, event):
-        raise forbidden("erase registrations of this event")
+    _must_manage(principal, event, "erase registrations of this event")
 
 
 def may_erase_by_address(principal: Principal) -> None:

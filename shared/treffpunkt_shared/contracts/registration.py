@@ -36,6 +36,8 @@ PersonLine = Annotated[str, StringConstraints(strip_whitespace=True, min_length=
 """A name or an organisation: one visible line."""
 PersonText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000, pattern=_TEXT)]
 """Free text of a person (remarks): lines of visible characters."""
+CancellationReason = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500, pattern=_TEXT)]
+"""Why staff cancelled a registration on the person's behalf, as the person reads it in their email."""
 PhoneNumber = Annotated[str, StringConstraints(strip_whitespace=True, max_length=30,
                                                pattern=r"^([0-9 +()/-]*[0-9][0-9 +()/-]*)?$")]
 """A phone number as people write it: digits, spaces, `+`, `-`, `/` and parentheses (or nothing, as web
@@ -151,10 +153,44 @@ class RegistrationCancelled(_Outcome):
 
     event_type: ClassVar[str] = "RegistrationCancelled"
     model_config = ConfigDict(json_schema_extra={"examples": [{"registration": _REGISTRATION, "cancelled_by": "registrant",
-                                                               "previous_status": "confirmed"}]})
+                                                               "previous_status": "confirmed", "reason": None}]})
 
     cancelled_by: CancelledBy = Field(description="Who cancelled.")
     previous_status: str = Field(description="The status before: pending, confirmed or waitlisted.")
+    reason: CancellationReason | None = Field(None, description="Staff's reason, written to the person (in their "
+                                              "cancellation email); none when the registrant cancelled or staff "
+                                              "gave none.")
+
+
+class RegistrationMoveRequested(_RegistrationEvent):
+    """Staff move a confirmed registration to another session of its event: the catalog's seat ledger takes a
+    seat in that session and gives back the old one (the waiting list there moves up), or refuses and changes
+    nothing when the session has no free seat. Keyed by the registration id, like its request and its
+    cancellation: the ledger sees them in order. Ids only."""
+
+    event_type: ClassVar[str] = "RegistrationMoveRequested"
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "registration_id": _REGISTRATION_ID, "event_id": _EVENT_ID, "from_session_id": _SESSION_ID,
+        "to_session_id": "1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a02",
+    }]})
+
+    registration_id: UUID = Field(description="The registration to move.")
+    event_id: UUID = Field(description="The event.")
+    from_session_id: UUID = Field(description="The session it holds a seat in.")
+    to_session_id: UUID = Field(description="The session it is to have a seat in instead.")
+
+    def message_key(self) -> str:
+        return str(self.registration_id)
+
+
+class RegistrationMoved(_Outcome):
+    """Moved by staff to another session of the event (the registration's `session_id`), confirmed there."""
+
+    event_type: ClassVar[str] = "RegistrationMoved"
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "registration": _REGISTRATION, "from_session_id": "1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a02"}]})
+
+    from_session_id: UUID = Field(description="The session it had its seat in before.")
 
 
 class LinksRequested(_RegistrationEvent):
@@ -215,5 +251,6 @@ class RegistrationErased(_RegistrationEvent):
 
 REGISTRATION_EVENTS = registry(
     RegistrationRequested, RegistrationConfirmed, RegistrationWaitlisted, RegistrationRejected,
-    RegistrationPromoted, RegistrationCancelled, LinksRequested, RegistrationErased,
+    RegistrationPromoted, RegistrationCancelled, LinksRequested, RegistrationErased, RegistrationMoveRequested,
+    RegistrationMoved,
 )

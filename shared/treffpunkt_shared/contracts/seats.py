@@ -69,4 +69,30 @@ class SeatReleased(_SeatEvent):
     released: str = Field(description="What the cancelled registration held: `seat`, `waitlist` or `nothing`.")
 
 
-SEAT_EVENTS = registry(SeatAllocated, SeatWaitlisted, SeatRejected, SeatReleased)
+class MoveRefusal(StrEnum):
+    full = "full"                        # the session asked for has no free seat
+    not_held = "not_held"                # the registration holds no seat (any more): nothing to move
+    unknown_session = "unknown_session"  # not a session of the registration's event
+
+
+class SeatMoved(_SeatEvent):
+    """A registration's seat is now in `session_id`; its old seat is given back (and went to the head of
+    that session's waiting list, announced as `SeatAllocated` with `from_waitlist`)."""
+
+    event_type: ClassVar[str] = "SeatMoved"
+    model_config = ConfigDict(json_schema_extra={"examples": [_IDS | {
+        "from_session_id": "1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a02"}]})
+
+    from_session_id: UUID = Field(description="The session whose seat it gave back.")
+
+
+class SeatMoveRefused(_SeatEvent):
+    """A move is refused; nothing changed (`session_id`: the session asked for)."""
+
+    event_type: ClassVar[str] = "SeatMoveRefused"
+    model_config = ConfigDict(json_schema_extra={"examples": [_IDS | {"reason": "full"}]})
+
+    reason: MoveRefusal = Field(description="full, not_held (nothing to move) or unknown_session.")
+
+
+SEAT_EVENTS = registry(SeatAllocated, SeatWaitlisted, SeatRejected, SeatReleased, SeatMoved, SeatMoveRefused)

@@ -117,6 +117,14 @@ async def save_changes(conn: asyncpg.Connection, session: SessionLedger, allocat
         )
 
 
+async def save_move(conn: asyncpg.Connection, sessions: Iterable[SessionLedger], allocation: Allocation) -> None:
+    """Store both sessions' counters and the allocation's new session (the caller has locked them all)."""
+    for session in sessions:
+        await save_changes(conn, session, [])
+    await conn.execute("UPDATE seat_allocation SET session_id = $2 WHERE registration_id = $1",
+                       allocation.registration_id, allocation.session_id)
+
+
 def _allocation(row: asyncpg.Record) -> Allocation:
     return Allocation(registration_id=row["registration_id"], session_id=row["session_id"], event_id=row["event_id"],
                       state=AllocationState(row["state"]), waitlist_sequence=row["waitlist_sequence"],

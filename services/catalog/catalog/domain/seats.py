@@ -9,7 +9,7 @@ from enum import StrEnum
 from uuid import UUID
 
 from treffpunkt_shared.contracts.catalog import EventStatus
-from treffpunkt_shared.contracts.seats import RejectionReason
+from treffpunkt_shared.contracts.seats import MoveRefusal, RejectionReason
 from treffpunkt_shared.errors import InvalidField
 
 from .status import registration_open
@@ -182,3 +182,19 @@ def announced_again(allocation: Allocation | None) -> Seat | WaitingListPlace | 
     if allocation is None or allocation.state is AllocationState.released:
         return None
     return Seat(allocation) if allocation.state is AllocationState.allocated else WaitingListPlace(allocation)
+
+
+def move(allocation: Allocation | None, old: SessionLedger | None, new: SessionLedger | None) -> MoveRefusal | None:
+    """Move a held seat from `old` to `new` (sessions of one event), if `new` has a free one: the counters of
+    both and the allocation change; the caller then promotes `old`'s waiting list onto the seat given back.
+    Else why not, and nothing changed. Staff move regardless of the registration deadline (they decide)."""
+    if old is None or new is None or old.session_id == new.session_id or old.event_id != new.event_id:
+        return MoveRefusal.unknown_session
+    if allocation is None or allocation.state is not AllocationState.allocated or allocation.session_id != old.session_id:
+        return MoveRefusal.not_held
+    if new.seats_free == 0:
+        return MoveRefusal.full
+    old.seats_allocated -= 1
+    new.seats_allocated += 1
+    allocation.session_id = new.session_id
+    return None

@@ -2,7 +2,12 @@
 letters come from `treffpunkt_shared.messaging.consumer`). The registration service's outcomes on the
 same topic are not the catalog's business."""
 
-from treffpunkt_shared.contracts.registration import RegistrationCancelled, RegistrationErased, RegistrationRequested
+from treffpunkt_shared.contracts.registration import (
+    RegistrationCancelled,
+    RegistrationErased,
+    RegistrationMoveRequested,
+    RegistrationRequested,
+)
 from treffpunkt_shared.contracts.staff import MachineTokenSaved
 from treffpunkt_shared.messaging.consumer import HandlerTable
 from treffpunkt_shared.staff_access import save_machine_tokens
@@ -12,6 +17,7 @@ from ..service_layer import allocation
 HANDLERS: HandlerTable = {
     RegistrationRequested: allocation.decide_requests,
     RegistrationCancelled: allocation.release_cancelled,
+    RegistrationMoveRequested: allocation.move_requested,
     MachineTokenSaved: save_machine_tokens,
     RegistrationErased: allocation.release_erased,
 }

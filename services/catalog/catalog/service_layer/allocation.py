@@ -1,7 +1,7 @@
-"""The seat ledger's use cases: decide requested registrations, release what a cancelled one held, and
-promote from the waiting list. The rule is the domain's (`domain.seats`); here it is loaded, applied and
-stored, and each decision goes out through the outbox in the same transaction, counted in the metrics
-once that transaction has committed."""
+"""The seat ledger's use cases: decide requested registrations, release what a cancelled one held, move a
+seat to another session of the event (staff), and promote from the waiting list. The rule is the domain's
+(`domain.seats`); here it is loaded, applied and stored, and each decision goes out through the outbox in
+the same transaction, counted in the metrics once that transaction has committed."""
 
 from collections.abc import Sequence
 from uuid import UUID
@@ -9,13 +9,26 @@ from uuid import UUID
 import asyncpg
 
 from treffpunkt_shared.contracts.envelope import EventPayload
-from treffpunkt_shared.contracts.registration import RegistrationCancelled, RegistrationErased, RegistrationRequested
-from treffpunkt_shared.contracts.seats import SeatAllocated, SeatRejected, SeatReleased, SeatWaitlisted
+from treffpunkt_shared.contracts.registration import (
+    RegistrationCancelled,
+    RegistrationErased,
+    RegistrationMoveRequested,
+    RegistrationRequested,
+)
+from treffpunkt_shared.contracts.seats import (
+    SeatAllocated,
+    SeatMoved,
+    SeatMoveRefused,
+    SeatRejected,
+    SeatReleased,
+    SeatWaitlisted,
+)
 from treffpunkt_shared.messaging.commit_hooks import after_commit
 from treffpunkt_shared.messaging.consumer import Received, one_by_one
 from treffpunkt_shared.messaging.outbox import enqueue_many
 
 from ..adapters import seat_ledger
+from ..domain import seats
 from ..domain.seats import (
     Allocation,
     Decision,
@@ -84,7 +97,34 @@ async def release_erased(conn: asyncpg.Connection, messages: Sequence[Received[R
     await _publish(conn, decisions)
 
 
+async def move_requested(conn: asyncpg.Connection, messages: Sequence[Received[RegistrationMoveRequested]],
+                         _: None) -> None:
+    """Move each registration's seat to the session staff chose, if it has a free one; the seat given back goes
+    to the head of the old session's waiting list in the same transaction. Else refused, nothing changed."""
+    decisions: Decisions = []
+    for message in one_by_one(messages):
+        request = message.payload
+        sessions = await seat_ledger.lock_sessions(conn, {request.from_session_id, request.to_session_id})
+        old, new = sessions.get(request.from_session_id), sessions.get(request.to_session_id)
+        allocation = await seat_ledger.allocation_for_update(conn, request.registration_id)
+        ids = {"registration_id": request.registration_id, "event_id": request.event_id}
+        if (refusal := seats.move(allocation, old, new)) is not None:
+            decisions.append((SeatMoveRefused(**ids, session_id=request.to_session_id, reason=refusal),
+                              message.envelope.correlation_id))
+            continue
+        promoted = old.promote(await seat_ledger.waiting_list_head(conn, old.session_id, old.seats_free))
+        await seat_ledger.save_move(conn, (old, new), allocation)
+        await seat_ledger.save_changes(conn, old, promoted)
+        decisions += [(SeatMoved(**ids, session_id=new.session_id, from_session_id=old.session_id),
+                       message.envelope.correlation_id), *_promotions(promoted)]
+    await _publish(conn, decisions)
+
+
 async def release(conn: asyncpg.Connection, registration_id: UUID, event_id: UUID, session_id: UUID) -> Decisions:
+    # A move changes the session an allocation is in: the allocation's, not the message's, is released. Only a
+    # move of this registration changes it, and those are handled in order with this (the same message key).
+    held = (await seat_ledger.allocations_of(conn, [registration_id])).get(registration_id)
+    session_id = held.session_id if held is not None else session_id
     session = (await seat_ledger.lock_sessions(conn, [session_id])).get(session_id)
     allocation = await seat_ledger.allocation_for_update(conn, registration_id) if session is not None else None
     released, promoted = Released.nothing, []

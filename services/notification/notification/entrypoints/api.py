@@ -70,7 +70,7 @@ async def delivery_log(
                                            description="Emails to this address (any case).")] = None,
 ) -> list[Delivery]:
     """What was sent when, what is still being tried, and what failed and why; oldest first. A registration's:
-    admins and the organisers of its event; a recipient's alone: admins."""
+    admins, the organisers of its event and the contact persons of its session; a recipient's alone: admins."""
     if registration_id is None and recipient is None:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, [{
             "loc": ["query", "registration_id"], "type": "missing",

@@ -18,6 +18,7 @@ from treffpunkt_shared.contracts.registration import (
     Registration,
     RegistrationCancelled,
     RegistrationConfirmed,
+    RegistrationMoved,
     RegistrationPromoted,
     RegistrationRejected,
     RegistrationWaitlisted,
@@ -32,7 +33,8 @@ from .handling import HandlerDependencies
 
 log = logging.getLogger(__name__)
 
-Outcome = RegistrationConfirmed | RegistrationWaitlisted | RegistrationRejected | RegistrationPromoted | RegistrationCancelled
+Outcome = (RegistrationConfirmed | RegistrationWaitlisted | RegistrationRejected | RegistrationPromoted
+           | RegistrationCancelled | RegistrationMoved)
 
 _KIND_AND_STATUS: dict[type[Outcome], tuple[EmailKind, RegistrationStatus]] = {
     RegistrationConfirmed: (EmailKind.confirmed, RegistrationStatus.confirmed),
@@ -40,6 +42,7 @@ _KIND_AND_STATUS: dict[type[Outcome], tuple[EmailKind, RegistrationStatus]] = {
     RegistrationRejected: (EmailKind.rejected, RegistrationStatus.rejected),
     RegistrationPromoted: (EmailKind.promoted, RegistrationStatus.confirmed),
     RegistrationCancelled: (EmailKind.cancelled, RegistrationStatus.cancelled),
+    RegistrationMoved: (EmailKind.moved, RegistrationStatus.confirmed),
 }
 
 
@@ -53,16 +56,20 @@ def _details(outcome: Outcome) -> dict[str, Any]:
     match outcome:
         case RegistrationWaitlisted(waitlist_position=position):
             return {"waitlist_position": position}
+        case RegistrationMoved(from_session_id=from_session_id):
+            return {"from_session_id": str(from_session_id)}
         case RegistrationRejected(reason=reason):
             return {"reason": reason.value}
-        case RegistrationCancelled(cancelled_by=cancelled_by, previous_status=previous_status):
-            return {"cancelled_by": cancelled_by.value, "previous_status": previous_status}
+        case RegistrationCancelled(cancelled_by=cancelled_by, previous_status=previous_status, reason=reason):
+            # Staff's reason is for the person's email; erasing the registration deletes the email with it.
+            return {"cancelled_by": cancelled_by.value, "previous_status": previous_status} | (
+                {"reason": reason} if reason else {})
     return {}
 
 
 def _calendar_method(kind: EmailKind, details: dict[str, Any]) -> CalendarMethod | None:
-    if kind in (EmailKind.confirmed, EmailKind.promoted):
-        return CalendarMethod.request  # a seat: into the calendar
+    if kind in (EmailKind.confirmed, EmailKind.promoted, EmailKind.moved):
+        return CalendarMethod.request  # a seat: into the calendar (a move: the same entry, now its new session)
     # Only a confirmed seat was ever in the registrant's calendar.
     if kind is EmailKind.cancelled and details.get("previous_status") == RegistrationStatus.confirmed:
         return CalendarMethod.cancel
@@ -97,6 +104,8 @@ async def record_outcomes(conn: asyncpg.Connection, messages: Sequence[Received[
                         "calendar_sequence": sequences[registration.registration_id].pop(0)}
         queued.append(registrant_email(kind, _registrant(registration), details))
         trace_contexts.append(trace_headers(envelope.correlation_id))
+        if isinstance(outcome, RegistrationMoved):
+            continue  # the contact persons' notices are about registrations coming and going, not moves (yet)
         if registration.event_id not in events:
             events[registration.event_id] = await get_event(conn, registration.event_id)
         session = session_of(events[registration.event_id], registration.session_id)

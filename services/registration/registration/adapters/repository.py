@@ -1,11 +1,14 @@
 """Registrations in PostgreSQL (explicit SQL), read as `domain.model.Registration`."""
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
 from uuid import UUID
 
 import asyncpg
 
 from treffpunkt_shared.contracts.catalog import DEFAULT_RETENTION_DAYS
+from treffpunkt_shared.local_time import BERLIN
 from treffpunkt_shared.messaging.outbox import InStatement
 
 from ..domain.model import Consent, Registration, Status
@@ -117,18 +120,76 @@ async def session_counts(conn: asyncpg.Connection | asyncpg.Pool, event_id: UUID
     return {r["session_id"]: {"confirmed": r["confirmed"], "waitlisted": r["waitlisted"]} for r in rows}
 
 
-async def listing(conn: asyncpg.Connection | asyncpg.Pool, *, event_id: UUID, session_id: UUID | None,
-                  status: Status | None) -> list[Registration]:
+class Sort(StrEnum):
+    """How a participant list is ordered (a leading `-`: descending)."""
+
+    created_at = "created_at"
+    created_at_descending = "-created_at"
+    last_name = "last_name"
+    last_name_descending = "-last_name"
+    status = "status"
+    session = "session"
+
+
+# Each sort ends on the registration's time and id: the same query lists the same rows in the same order (the
+# page and its export). By status, the waiting list is in its order (`waitlist_sequence`).
+_ORDER = {
+    Sort.created_at: "r.created_at, r.id",
+    Sort.created_at_descending: "r.created_at DESC, r.id DESC",
+    Sort.last_name: "lower(r.last_name), lower(r.first_name), r.created_at, r.id",
+    Sort.last_name_descending: "lower(r.last_name) DESC, lower(r.first_name) DESC, r.created_at, r.id",
+    Sort.status: "array_position(ARRAY['confirmed', 'waitlisted', 'pending', 'rejected', 'cancelled'], r.status), "
+                 "r.waitlist_sequence, r.created_at, r.id",
+    Sort.session: "s.position NULLS LAST, r.session_id, r.created_at, r.id",
+}
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Which registrations of an event a participant list shows, and in which order. `session_ids`: those the
+    principal may see (None: all); the other fields are the list's filters (None or empty: any)."""
+
+    event_id: UUID
+    session_ids: frozenset[UUID] | None = None
+    session_id: UUID | None = None
+    statuses: tuple[Status, ...] = ()
+    organisation: str | None = None
+    search: str | None = None
+    registered_from: date | None = None
+    registered_to: date | None = None
+    sort: Sort = Sort.session
+
+
+async def listing(conn: asyncpg.Connection | asyncpg.Pool,
+                  query: Listing) -> list[tuple[Registration, int | None]]:
+    """The registrations `query` asks for, each with its waiting-list position while waitlisted. Substrings
+    are found with `strpos` on lower case (no LIKE: nothing a person types is a wildcard); dates are days
+    in Berlin (the time of the people who filter), `registered_to` included."""
     rows = await conn.fetch(
         f"""
-        SELECT {COLUMNS} FROM registration
-        WHERE event_id = $1 AND ($2::uuid IS NULL OR session_id = $2) AND ($3::text IS NULL OR status = $3)
-          AND erased_at IS NULL  -- an erased registration counts in the statistics, and is in no list of people
-        ORDER BY session_id, created_at
+        SELECT {_PREFIXED},
+               CASE WHEN r.status = 'waitlisted' THEN (
+                   SELECT count(*) FROM registration w
+                   WHERE w.session_id = r.session_id AND w.status = 'waitlisted'
+                     AND w.waitlist_sequence <= r.waitlist_sequence) END AS waitlist_position
+        FROM registration r LEFT JOIN catalog_session s ON s.id = r.session_id
+        WHERE r.event_id = $1
+          AND r.erased_at IS NULL  -- an erased registration counts in the statistics, and is in no list of people
+          AND ($2::uuid[] IS NULL OR r.session_id = ANY($2))
+          AND ($3::uuid IS NULL OR r.session_id = $3)
+          AND (cardinality($4::text[]) = 0 OR r.status = ANY($4))
+          AND ($5::text IS NULL OR strpos(lower(r.organisation), lower($5)) > 0)
+          AND ($6::text IS NULL OR strpos(lower(concat_ws(' ', r.first_name, r.last_name, r.email, r.organisation)),
+                                          lower($6)) > 0)
+          AND ($7::date IS NULL OR r.created_at >= $7::date::timestamp AT TIME ZONE '{BERLIN.key}')
+          AND ($8::date IS NULL OR r.created_at < ($8::date + 1)::timestamp AT TIME ZONE '{BERLIN.key}')
+        ORDER BY {_ORDER[query.sort]}
         """,
-        event_id, session_id, status.value if status else None,
+        query.event_id, list(query.session_ids) if query.session_ids is not None else None, query.session_id,
+        [status.value for status in query.statuses], query.organisation, query.search, query.registered_from,
+        query.registered_to,
     )
-    return [_registration(row) for row in rows]
+    return [(_registration(row), row["waitlist_position"]) for row in rows]
 
 
 async def find_by_idempotency_key(conn: asyncpg.Connection | asyncpg.Pool,
@@ -151,6 +212,64 @@ async def status_history(conn: asyncpg.Connection | asyncpg.Pool, registration_i
         registration_id,
     )
     return [(row["status"], row["changed_at"]) for row in rows]
+
+
+@dataclass(frozen=True)
+class Move:
+    from_session_id: UUID
+    to_session_id: UUID
+    state: str  # moving, moved, refused
+    refusal: str | None
+    requested_at: datetime
+    decided_at: datetime | None
+
+
+_MOVE = "from_session_id, to_session_id, state, refusal, requested_at, decided_at"
+
+
+async def add_move(conn: asyncpg.Connection, registration_id: UUID, from_session_id: UUID, to_session_id: UUID,
+                   now: datetime) -> int | None:
+    """A move asked for; None while another is still waiting for the seat ledger (one at a time)."""
+    return await conn.fetchval(
+        """
+        INSERT INTO registration_move (registration_id, from_session_id, to_session_id, requested_at)
+        VALUES ($1, $2, $3, $4)
+        ON CONFLICT (registration_id) WHERE state = 'moving' DO NOTHING RETURNING id
+        """,
+        registration_id, from_session_id, to_session_id, now,
+    )
+
+
+async def get_move(conn: asyncpg.Connection | asyncpg.Pool, move_id: int) -> Move | None:
+    row = await conn.fetchrow(f"SELECT {_MOVE} FROM registration_move WHERE id = $1", move_id)
+    return Move(**row) if row else None
+
+
+async def moves(conn: asyncpg.Connection | asyncpg.Pool, registration_id: UUID) -> list[Move]:
+    rows = await conn.fetch(f"SELECT {_MOVE} FROM registration_move WHERE registration_id = $1 ORDER BY id",
+                            registration_id)
+    return [Move(**row) for row in rows]
+
+
+async def decide_move(conn: asyncpg.Connection, registration_id: UUID, to_session_id: UUID,
+                      refusal: str | None) -> bool:
+    """The seat ledger's answer to the registration's pending move to `to_session_id`; False if there is none
+    (a repeated answer)."""
+    return await conn.fetchval(
+        """
+        UPDATE registration_move SET state = CASE WHEN $3::text IS NULL THEN 'moved' ELSE 'refused' END,
+                                     refusal = $3, decided_at = now()
+        WHERE registration_id = $1 AND to_session_id = $2 AND state = 'moving' RETURNING true
+        """,
+        registration_id, to_session_id, refusal,
+    ) or False
+
+
+async def set_session(conn: asyncpg.Connection, registration_id: UUID, session_id: UUID) -> Registration:
+    return _registration(await conn.fetchrow(
+        f"UPDATE registration SET session_id = $2, updated_at = now() WHERE id = $1 RETURNING {COLUMNS}",
+        registration_id, session_id,
+    ))
 
 
 async def erase(conn: asyncpg.Connection, registration_id: UUID, because: str, now: datetime) -> Registration:
@@ -199,3 +318,4 @@ def _registration(row: asyncpg.Record | None) -> Registration | None:
 
 
 _FIELDS = [name.strip() for name in COLUMNS.split(",")]
+_PREFIXED = ", ".join(f"r.{name}" for name in _FIELDS)

@@ -32,6 +32,32 @@ _NEXT: dict[Status, frozenset[Status]] = {
 }
 
 
+class Cause(StrEnum):
+    """Who or what brought a status about (a registration's status history, for staff)."""
+
+    registrant = "registrant"          # registered, or cancelled through their link or "my data"
+    staff = "staff"                    # cancelled on the person's behalf
+    seat_decision = "seat_decision"    # the catalog's seat ledger decided the request
+    waitlist_move_up = "waitlist_move_up"  # a seat came free and the next on the waiting list got it
+
+
+def causes(statuses: list[Status], cancelled_by: str | None) -> list[Cause]:
+    """The cause of each status in a registration's history, oldest first. The transitions (`_NEXT`) say it:
+    only the registrant creates a registration, only the seat ledger ends `pending`, only a move-up takes
+    `waitlisted` to `confirmed`, and a cancellation records who cancelled."""
+    found = []
+    for previous, status in zip([None, *statuses], statuses, strict=False):
+        if previous is None:
+            found.append(Cause.registrant)
+        elif status is Status.cancelled:
+            found.append(Cause(cancelled_by or Cause.registrant))
+        elif previous is Status.waitlisted:
+            found.append(Cause.waitlist_move_up)
+        else:
+            found.append(Cause.seat_decision)
+    return found
+
+
 @dataclass(frozen=True)
 class Consent:
     """What the person agreed to: the privacy notice (URL, version, SHA-256 of its text) and who was named

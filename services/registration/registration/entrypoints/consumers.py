@@ -6,7 +6,7 @@ cancelled already. The notification service's delivery events are kept for the r
 from treffpunkt_shared import catalog_copy
 from treffpunkt_shared.contracts.catalog import EventSaved
 from treffpunkt_shared.contracts.delivery import EmailFailed, EmailSent
-from treffpunkt_shared.contracts.seats import SeatAllocated, SeatRejected, SeatWaitlisted
+from treffpunkt_shared.contracts.seats import SeatAllocated, SeatMoved, SeatMoveRefused, SeatRejected, SeatWaitlisted
 from treffpunkt_shared.contracts.staff import MachineTokenSaved
 from treffpunkt_shared.messaging.consumer import HandlerTable
 from treffpunkt_shared.staff_access import save_machine_tokens
@@ -18,6 +18,8 @@ HANDLERS: HandlerTable = {
     SeatAllocated: decisions.allocated,
     SeatWaitlisted: decisions.waitlisted,
     SeatRejected: decisions.rejected,
+    SeatMoved: decisions.moved,
+    SeatMoveRefused: decisions.move_refused,
     MachineTokenSaved: save_machine_tokens,
     EmailSent: emails_sent.record_delivery,
     EmailFailed: emails_sent.record_delivery,

@@ -1,29 +1,41 @@
-"""Staff: participant lists per event and session, exports, cancelling on a person's behalf, erasing a person's
-data on their request (DSGVO Art. 17), the audit trail.
+"""Staff: participant lists per event and session (filtered and sorted in SQL), their exports, one registration
+with its status history, cancelling on a person's behalf (with a reason for them), moving a registration to
+another session (the seat ledger decides: `service_layer.move`), erasing a person's data on their request
+(DSGVO Art. 17), the audit trail.
 Who may do what: `..authorization`."""
 
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Depends, Query, Response
+from pydantic import BaseModel, ConfigDict, Field
 
 from treffpunkt_shared import audit
 from treffpunkt_shared.catalog_copy import event_organisers, get_event
-from treffpunkt_shared.contracts.registration import CancelledBy, ErasedBecause
-from treffpunkt_shared.errors import require_found
+from treffpunkt_shared.contracts.registration import VISIBLE_LINE, CancellationReason, CancelledBy, ErasedBecause
+from treffpunkt_shared.errors import Conflict, InvalidField, require_found
 from treffpunkt_shared.staff_access import STAFF_REFUSALS, Principal, StaffPrincipal, StaffWriter
 
 from ..adapters import repository
-from ..authorization import erasable_events, may_cancel, may_erase, may_erase_by_address, visible_registrations
+from ..authorization import (
+    erasable_events,
+    may_cancel,
+    may_erase,
+    may_erase_by_address,
+    may_move,
+    may_see,
+    visible_registrations,
+)
 from ..domain.commands import EraseAddress
-from ..domain.model import Registration, Status
+from ..domain.model import Cause, Registration, Status, causes
 from ..service_layer.cancel import cancel
 from ..service_layer.erasure import erase, erase_address
+from ..service_layer.move import move as move_registration
 from ..service_layer.views import position_of
 from . import exports
-from .dependencies import LinksDep, Pool
+from .dependencies import LinksDep, Pool, Settings, Waiter
 
 router = APIRouter(prefix="/api/staff", tags=["staff"], responses=STAFF_REFUSALS)
 _UNKNOWN_EVENT = {404: {"description": "No event with that id is known here."}}
@@ -56,25 +68,81 @@ def staff_view(registration: Registration, waitlist_position: int | None) -> Sta
                                          "created_at": registration.created_at.isoformat()})
 
 
-async def _listing(pool, principal: Principal, event_id: UUID, session_id: UUID | None, status: Status | None):
-    event = require_found(await get_event(pool, event_id), "event", event_id)
-    visible = visible_registrations(principal, event, session_id)
-    registrations = [r for r in await repository.listing(pool, event_id=event_id, session_id=session_id, status=status)
-                     if visible.covers(r.session_id)]
-    positions = {r.id: await position_of(pool, r) for r in registrations if r.status is Status.waitlisted}
-    return event, registrations, positions
+class StatusChange(BaseModel):
+    status: Status
+    at: datetime = Field(description="When the registration got this status.")
+    caused_by: Cause = Field(description="registrant (registered or cancelled), staff (cancelled on the person's "
+                             "behalf), seat_decision (the catalog's seat ledger), waitlist_move_up (a seat came free).")
+
+
+class Moved(BaseModel):
+    from_session_id: UUID
+    to_session_id: UUID
+    at: datetime = Field(description="When the seat ledger moved the seat (staff asked for it).")
+
+
+class StaffRegistrationDetail(StaffRegistration):
+    status_history: list[StatusChange] = Field(description="Each status it had, oldest first.")
+    moves: list[Moved] = Field(description="Each move by staff to another session, oldest first.")
+
+
+class MoveTo(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "session_id": "1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a02"}]})
+
+    session_id: UUID = Field(description="Another session of the registration's event, with a free seat.")
+
+
+class MoveAnswer(StaffRegistration):
+    moving_to: UUID | None = Field(None, description="While the seat ledger has not answered yet (202): the session "
+                                   "asked for. The registration's detail shows the move once it is done.")
+
+
+class CancelOnBehalf(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "reason": "Die Sitzung ist für Mitglieder des Industriekreises vorgesehen."}]})
+
+    reason: CancellationReason | None = Field(None, description="Why, in words for the person: it is in their "
+                                              "cancellation email (and nowhere else: not in the audit trail).")
+
+
+async def _filters(
+    event_id: UUID,
+    session_id: Annotated[UUID | None, Query(description="Only this session.")] = None,
+    status: Annotated[list[Status] | None, Query(description="Only these statuses (repeat for several).")] = None,
+    organisation: Annotated[str | None, Query(min_length=1, max_length=200, pattern=VISIBLE_LINE,
+                                              description="Organisation contains this (any case).")] = None,
+    q: Annotated[str | None, Query(min_length=1, max_length=200, pattern=VISIBLE_LINE,
+                                   description="First or last name, email or organisation contains this (any case).")] = None,
+    registered_from: Annotated[date | None, Query(description="Registered on this day (Berlin time) or later.")] = None,
+    registered_to: Annotated[date | None, Query(description="Registered on this day (Berlin time) or earlier.")] = None,
+    sort: Annotated[repository.Sort, Query(description="Order: created_at, last_name (a leading - reverses), status "
+                                           "(the waiting list in its order), session (the default).")] = repository.Sort.session,
+) -> repository.Listing:
+    """The participant list's query, the same for the list and its exports."""
+    if registered_from is not None and registered_to is not None and registered_to < registered_from:
+        raise InvalidField("registered_to", "The end date is before the start date (registered_from).", location="query")
+    return repository.Listing(event_id=event_id, session_id=session_id, statuses=tuple(status or ()),
+                              organisation=organisation, search=q, registered_from=registered_from,
+                              registered_to=registered_to, sort=sort)
+
+
+Filters = Annotated[repository.Listing, Depends(_filters)]
+
+
+async def _listing(pool, principal: Principal, query: repository.Listing):
+    event = require_found(await get_event(pool, query.event_id), "event", query.event_id)
+    visible = visible_registrations(principal, event, query.session_id)
+    found = await repository.listing(pool, replace(query, session_ids=None if visible.all_sessions else visible.session_ids))
+    return event, found
 
 
 @router.get("/events/{event_id}/registrations", response_model=list[StaffRegistration],
-            summary="Registrations of an event, by session, optionally filtered", responses=_UNKNOWN_EVENT)
-async def list_registrations(
-    event_id: UUID, pool: Pool, principal: StaffPrincipal,
-    session_id: Annotated[UUID | None, Query(description="Only this session.")] = None,
-    status: Annotated[Status | None, Query(description="Only this status.")] = None,
-) -> list[StaffRegistration]:
+            summary="Registrations of an event: filtered, searched, sorted", responses=_UNKNOWN_EVENT)
+async def list_registrations(pool: Pool, principal: StaffPrincipal, query: Filters) -> list[StaffRegistration]:
     """Admins and the event's organisers: all; a session's contact person: that session's."""
-    _, registrations, positions = await _listing(pool, principal, event_id, session_id, status)
-    return [staff_view(r, positions.get(r.id)) for r in registrations]
+    _, found = await _listing(pool, principal, query)
+    return [staff_view(r, position) for r, position in found]
 
 
 @router.get("/events/{event_id}/registrations.{file_format}", summary="Participant list as CSV or XLSX",
@@ -82,13 +150,12 @@ async def list_registrations(
             responses={200: {"content": {"text/csv": {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}},
                        **_UNKNOWN_EVENT})
 async def export_registrations(
-    event_id: UUID, file_format: Literal["csv", "xlsx"], pool: Pool, principal: StaffPrincipal,
-    session_id: Annotated[UUID | None, Query()] = None,
-    status: Annotated[Status | None, Query()] = None,
+    event_id: UUID, file_format: Literal["csv", "xlsx"], pool: Pool, principal: StaffPrincipal, query: Filters,
 ) -> Response:
-    """The same registrations as the list (each download is in the audit trail)."""
-    event, registrations, positions = await _listing(pool, principal, event_id, session_id, status)
-    rows = exports.as_rows(registrations, {s.id: s.title for s in event.sessions}, positions)
+    """Exactly the registrations of the list with the same query (each download is in the audit trail)."""
+    event, found = await _listing(pool, principal, query)
+    rows = exports.as_rows([r for r, _ in found], {s.id: s.title for s in event.sessions},
+                           {r.id: position for r, position in found})
     if file_format == "csv":
         body, media_type = exports.to_csv(rows), "text/csv; charset=utf-8"
     else:
@@ -99,15 +166,71 @@ async def export_registrations(
                     headers={"Content-Disposition": f'attachment; filename="anmeldungen-{event_id}.{file_format}"'})
 
 
+_UNKNOWN_REGISTRATION = {404: {"description": "There is no registration with this id."}}
+
+
+@router.get("/registrations/{registration_id}", response_model=StaffRegistrationDetail,
+            summary="One registration with its status history", responses=_UNKNOWN_REGISTRATION)
+async def get_registration(registration_id: UUID, pool: Pool, principal: StaffPrincipal) -> StaffRegistrationDetail:
+    """Whoever sees it in the lists: admins, the event's organisers, its session's contact persons."""
+    registration = require_found(await repository.get(pool, registration_id), "registration", registration_id)
+    may_see(principal, require_found(await get_event(pool, registration.event_id), "event", registration.event_id),
+            registration.session_id)
+    history = await repository.status_history(pool, registration_id)
+    statuses = [Status(status) for status, _ in history]
+    return StaffRegistrationDetail(
+        **staff_view(registration, await position_of(pool, registration)).model_dump(),
+        status_history=[StatusChange(status=status, at=at, caused_by=cause) for status, (_, at), cause
+                        in zip(statuses, history, causes(statuses, registration.cancelled_by), strict=True)],
+        moves=[Moved(from_session_id=m.from_session_id, to_session_id=m.to_session_id, at=m.decided_at)
+               for m in await repository.moves(pool, registration_id) if m.state == "moved"],
+    )
+
+
 @router.post("/registrations/{registration_id}/cancel", response_model=StaffRegistration,
-             summary="Cancel a registration on the person's behalf (idempotent)",
-             responses={404: {"description": "There is no registration with this id."}})
-async def staff_cancel(registration_id: UUID, pool: Pool, links: LinksDep, principal: StaffWriter) -> StaffRegistration:
-    """Admins and the event's organisers."""
+             summary="Cancel a registration on the person's behalf (idempotent)", responses=_UNKNOWN_REGISTRATION)
+async def staff_cancel(registration_id: UUID, pool: Pool, links: LinksDep, principal: StaffWriter,
+                       body: CancelOnBehalf | None = None) -> StaffRegistration:
+    """Admins and the event's organisers. The person is emailed, with the reason if one is given (no body: none)."""
     registration = require_found(await repository.get(pool, registration_id), "registration", registration_id)
     may_cancel(principal, require_found(await get_event(pool, registration.event_id), "event", registration.event_id))
-    cancelled = await cancel(pool, registration_id, CancelledBy.staff, links, by=principal)
+    cancelled = await cancel(pool, registration_id, CancelledBy.staff, links, by=principal,
+                             reason=(body.reason or None) if body is not None else None)
     return staff_view(cancelled, await position_of(pool, cancelled))
+
+
+@router.post("/registrations/{registration_id}/move", response_model=MoveAnswer,
+             summary="Move a confirmed registration to another session of its event that has a free seat",
+             responses={**_UNKNOWN_REGISTRATION,
+                        202: {"description": "Asked; the catalog's seat ledger has not answered within the wait "
+                              "(`moving_to`): see the registration's detail for the outcome."},
+                        409: {"description": "The session has no free seat (nothing changed), the registration is "
+                              "not confirmed, or another move of it is under way."}})
+async def staff_move(registration_id: UUID, body: MoveTo, pool: Pool, waiter: Waiter, settings: Settings,
+                     principal: StaffWriter, response: Response) -> MoveAnswer:
+    """Admins and the event's organisers. The catalog's seat ledger decides, as for a registration: the old
+    seat goes to the head of that session's waiting list; the person is emailed."""
+    registration = require_found(await repository.get(pool, registration_id), "registration", registration_id)
+    event = require_found(await get_event(pool, registration.event_id), "event", registration.event_id)
+    may_move(principal, event)
+    move = await move_registration(pool, waiter, registration, event, body.session_id, now=datetime.now(UTC),
+                                   wait_seconds=settings.max_wait_seconds)
+    if move.state == "refused":
+        raise Conflict(_MOVE_REFUSALS.get(move.refusal, "The catalog refused the move.") + " Nothing was changed.")
+    async with pool.acquire() as conn:
+        await audit.record(conn, principal, "registration.moved", registration_id, event_id=registration.event_id)
+    current = require_found(await repository.get(pool, registration_id), "registration", registration_id)
+    if move.state == "moving":
+        response.status_code = 202
+    return MoveAnswer(**staff_view(current, await position_of(pool, current)).model_dump(),
+                      moving_to=body.session_id if move.state == "moving" else None)
+
+
+_MOVE_REFUSALS = {
+    "full": "The session has no free seat.",
+    "not_held": "The registration holds no seat to move (any more).",
+    "unknown_session": "This is not a session of the registration's event.",
+}
 
 
 @router.post("/registrations/{registration_id}/erase", response_model=StaffRegistration,

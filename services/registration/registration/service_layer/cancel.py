@@ -18,9 +18,10 @@ from .views import as_outgoing
 
 
 async def cancel(pool: asyncpg.Pool, registration_id: UUID, cancelled_by: CancelledBy, links: Links, *,
-                 by: Principal | None = None) -> Registration:
+                 by: Principal | None = None, reason: str | None = None) -> Registration:
     """Cancel if still active; a cancelled, rejected registration is returned as it is. `by`: the staff member
-    cancelling on the person's behalf, noted in the audit trail with the cancellation."""
+    cancelling on the person's behalf, noted in the audit trail with the cancellation; `reason`: theirs, for
+    the person's email only (it may be personal: not in the audit entry, not stored here)."""
     async with pool.acquire() as conn, conn.transaction():
         registration = require_found(await repository.get(conn, registration_id, for_update=True), "registration",
                                      registration_id)
@@ -31,7 +32,7 @@ async def cancel(pool: asyncpg.Pool, registration_id: UUID, cancelled_by: Cancel
         await enqueue(
             conn,
             RegistrationCancelled(registration=as_outgoing(cancelled, links), cancelled_by=cancelled_by,
-                                  previous_status=registration.status.value),
+                                  previous_status=registration.status.value, reason=reason),
             producer=RegistrationSettings.service_name, correlation_id=str(registration_id),
         )
         if by is not None:

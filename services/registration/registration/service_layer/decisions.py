@@ -12,11 +12,12 @@ import asyncpg
 from treffpunkt_shared.contracts.envelope import EventPayload
 from treffpunkt_shared.contracts.registration import (
     RegistrationConfirmed,
+    RegistrationMoved,
     RegistrationPromoted,
     RegistrationRejected,
     RegistrationWaitlisted,
 )
-from treffpunkt_shared.contracts.seats import SeatAllocated, SeatRejected, SeatWaitlisted
+from treffpunkt_shared.contracts.seats import SeatAllocated, SeatMoved, SeatMoveRefused, SeatRejected, SeatWaitlisted
 from treffpunkt_shared.messaging.consumer import Received, one_by_one
 from treffpunkt_shared.messaging.outbox import enqueue_many
 
@@ -41,6 +42,29 @@ async def waitlisted(conn: asyncpg.Connection, messages: Sequence[Received[SeatW
 
 async def rejected(conn: asyncpg.Connection, messages: Sequence[Received[SeatRejected]], links: Links) -> None:
     await _apply(conn, messages, links, _reject)
+
+
+async def moved(conn: asyncpg.Connection, messages: Sequence[Received[SeatMoved]], links: Links) -> None:
+    await _apply(conn, messages, links, _move)
+
+
+async def move_refused(conn: asyncpg.Connection, messages: Sequence[Received[SeatMoveRefused]], _: Links) -> None:
+    """Nothing changes but the move's state; the staff request waiting for it is woken."""
+    refused = [str(m.payload.registration_id) for m in one_by_one(messages)
+               if await repository.decide_move(conn, m.payload.registration_id, m.payload.session_id,
+                                               m.payload.reason.value)]
+    await notify_decided(conn, refused)
+
+
+async def _move(conn: asyncpg.Connection, registration: Registration, decision: SeatMoved,
+                links: Links) -> EventPayload | None:
+    if not await repository.decide_move(conn, registration.id, decision.session_id, None):
+        return None  # a repeated answer
+    if registration.status is not Status.confirmed or registration.erased:
+        return None  # cancelled meanwhile: the ledger releases the moved seat with the cancellation, which follows
+    return RegistrationMoved(registration=as_outgoing(
+        await repository.set_session(conn, registration.id, decision.session_id), links),
+        from_session_id=decision.from_session_id)
 
 
 async def _allocate(conn: asyncpg.Connection, registration: Registration, decision: SeatAllocated,

@@ -2,7 +2,7 @@
 change without touching each other; `staff.texts.texts` merges them with the sign-in's words. A key in two
 areas is a mistake that a test catches."""
 
-from . import accounts, audit, catalog, contact, erasure, shell
+from . import accounts, audit, catalog, contact, erasure, participants, shell
 
 AREAS: list[dict[str, dict[str, str]]] = [
     shell.TEXTS,
@@ -11,4 +11,5 @@ AREAS: list[dict[str, dict[str, str]]] = [
     contact.TEXTS,
     audit.TEXTS,
     catalog.TEXTS,
+    participants.TEXTS,
 ]

@@ -8,6 +8,7 @@ from . import (
     dashboard,
     erasure_pages,
     events_pages,
+    participant_pages,
     tokens_pages,
 )
 
@@ -20,4 +21,5 @@ ROUTERS = [
     audit_pages.router,
     catalog_pages.router,
     events_pages.router,
+    participant_pages.router,
 ]
