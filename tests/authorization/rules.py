@@ -122,6 +122,10 @@ def _export(file_format: str) -> tuple[Case, ...]:
             _registrations_of_b(name=f"{file_format}-E_B", path=path, audited=True))
 
 
+def _message() -> dict[str, Any]:
+    return {"session_id": None, "audience": "confirmed", "subject": "Raumänderung", "body": "Jetzt in Raum 2.14."}
+
+
 def _audit() -> tuple[Case, ...]:
     """Per event: its organisers; per actor: admins and that account itself; the whole trail: admins."""
     return (Case(ADMINS, name="all"),
@@ -221,6 +225,12 @@ RULES: tuple[Rule, ...] = (
     rule("registration", "GET", f"{API}/events/{{event_id}}/registrations.{{file_format}}", *_export("csv"), *_export("xlsx")),
     rule("registration", "POST", f"{API}/registrations/{{registration_id}}/cancel",
          Case(ORGANISERS_OF_A, path={"registration_id": FRESH_REGISTRATION_A1})),
+    # Writing to participants is as cancelling: the event's organisers (a preview changes nothing, audits nothing).
+    rule("registration", "POST", f"{API}/events/{{event_id}}/messages/preview",
+         Case(ORGANISERS_OF_A, path={"event_id": "event_A"}, body=lambda w: _message(), audited=False)),
+    rule("registration", "POST", f"{API}/events/{{event_id}}/messages",
+         Case(ORGANISERS_OF_A, 202, path={"event_id": "event_A"}, body=lambda w: _message())),
+    rule("registration", "GET", f"{API}/events/{{event_id}}/messages", Case(ORGANISERS_OF_A, path={"event_id": "event_A"})),
     # Notification: a registration's delivery log for its event's organisers; by recipient for admins only.
     rule("notification", "GET", "/api/deliveries",
          Case(ORGANISERS_OF_A, name="registration", query={"registration_id": "registration_A1"},

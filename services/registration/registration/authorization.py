@@ -3,6 +3,7 @@ of the catalog (an event's organisers, its sessions' contact persons).
 
 - An admin, and an organiser of the event, see all of its registrations and may cancel them.
 - A contact person sees the registrations of the sessions that name them, nothing else, and cancels none.
+- Writing to participants (staff messages) is as cancelling: admins and the event's organisers.
 """
 
 from dataclasses import dataclass
@@ -43,3 +44,9 @@ def visible_registrations(principal: Principal, event: Event, session_id: UUID |
 def may_cancel(principal: Principal, event: Event) -> None:
     if not manages(principal, event):
         raise forbidden("cancel registrations of this event")
+
+
+def may_write_to_participants(principal: Principal, event: Event) -> None:
+    """Writing to an event's participants, and seeing what was written: as cancelling (a contact person may not)."""
+    if not manages(principal, event):
+        raise forbidden("write to this event's participants")

@@ -33,6 +33,7 @@ class EmailKind(StrEnum):
     contact_digest = "contact_digest"
     links = "links"
     reminder = "reminder"
+    staff_message = "staff_message"
 
 
 _EMAIL = {
