@@ -2,8 +2,9 @@
 change without touching each other; `staff.texts.texts` merges them with the sign-in's words. A key in two
 areas is a mistake that a test catches."""
 
-from . import shell
+from . import messages, shell
 
 AREAS: list[dict[str, dict[str, str]]] = [
     shell.TEXTS,
+    messages.TEXTS,
 ]
