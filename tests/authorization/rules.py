@@ -122,6 +122,10 @@ def _export(file_format: str) -> tuple[Case, ...]:
             _registrations_of_b(name=f"{file_format}-E_B", path=path, audited=True))
 
 
+def _message() -> dict[str, Any]:
+    return {"session_id": None, "audience": "confirmed", "subject": "Raumänderung", "body": "Jetzt in Raum 2.14."}
+
+
 def _audit() -> tuple[Case, ...]:
     """Per event: its organisers; per actor: admins and that account itself; the whole trail: admins."""
     return (Case(ADMINS, name="all"),
@@ -238,6 +242,12 @@ RULES: tuple[Rule, ...] = (
          Case(ORGANISERS_OF_A, path={"registration_id": FRESH_REGISTRATION_A1})),
     rule("registration", "POST", f"{API}/erasures",
          Case(ORGANISERS_OF_A | ORGANISERS_OF_B, body=_fresh_address)),
+    # Writing to participants is as cancelling: the event's organisers (a preview changes nothing, audits nothing).
+    rule("registration", "POST", f"{API}/events/{{event_id}}/messages/preview",
+         Case(ORGANISERS_OF_A, path={"event_id": "event_A"}, body=lambda w: _message(), audited=False)),
+    rule("registration", "POST", f"{API}/events/{{event_id}}/messages",
+         Case(ORGANISERS_OF_A, 202, path={"event_id": "event_A"}, body=lambda w: _message())),
+    rule("registration", "GET", f"{API}/events/{{event_id}}/messages", Case(ORGANISERS_OF_A, path={"event_id": "event_A"})),
     # Notification: a registration's delivery log for its event's organisers and its session's contact persons;
     # by recipient for admins only.
     rule("notification", "GET", "/api/deliveries",

@@ -22,7 +22,7 @@ from .world import World
 
 ROOT = Path(__file__).parents[2]
 CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-SUCCESS = frozenset({200, 201, 204})
+SUCCESS = frozenset({200, 201, 202, 204})  # 202: accepted, e.g. a message queued for sending
 
 
 STAFF_TAGS = frozenset({"staff", "admin"})  # the staff service tags its admins' routes `admin`

@@ -12,7 +12,7 @@ from notification.adapters.templates import Templates
 from notification.domain.model import RegistrationStatus
 from notification.service_layer.composing import NoticeLine, SessionFill, SessionNotices
 from treffpunkt_shared.contracts.delivery import EmailKind
-from treffpunkt_shared.contracts.registration import Language
+from treffpunkt_shared.contracts.registration import Language, staff_message_subject
 
 from .scenario import EVENT, PLANNING, TITLE
 
@@ -35,6 +35,7 @@ def context(language: Language) -> dict:
         "contact_name": "Petra Probe", "count": 1, "event_titles": [EVENT.title],
         "groups": [SessionNotices(EVENT, PLANNING, [NoticeLine(EmailKind.confirmed, participant, noticed_at)])],
         "sessions": [SessionFill(EVENT, PLANNING, FillLevel(confirmed=1, waitlisted=0))],
+        "subject_line": staff_message_subject(EVENT.title, "Raumänderung"), "body": "Jetzt in Raum 2.14.",
     }
 
 
@@ -69,6 +70,17 @@ def test_the_html_escapes_what_comes_from_outside() -> None:
 
     assert "Handwerk &amp; &lt;Verwaltung&gt;" in rendered.html
     assert "Handwerk & <Verwaltung>" in rendered.text and rendered.subject.endswith("Handwerk & <Verwaltung>")
+
+
+def test_a_staff_message_keeps_its_paragraphs_and_line_breaks_and_escapes_the_rest() -> None:
+    data = context(Language.de) | {"body": "Erste Zeile\nzweite <b>Zeile</b>\n\nNeuer Absatz & Schluss"}
+
+    rendered = Templates().render(EmailKind.staff_message, Language.de, data)
+
+    assert rendered.subject == f"[{TITLE}] Raumänderung"
+    assert "<p>Erste Zeile<br>zweite &lt;b&gt;Zeile&lt;/b&gt;</p>" in rendered.html
+    assert "<p>Neuer Absatz &amp; Schluss</p>" in rendered.html
+    assert "Erste Zeile\nzweite <b>Zeile</b>\n\nNeuer Absatz & Schluss" in rendered.text
 
 
 def test_an_operators_template_replaces_the_built_in_one_of_the_same_path(tmp_path) -> None:

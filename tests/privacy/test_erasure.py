@@ -180,6 +180,18 @@ async def test_staff_erase_every_registration_of_an_address_across_events(system
     first, second = await system.event([(5, 0)], title="Masterplan Industrie"), await system.event([(5, 0)])
     person = unique_person()
     registrations = [await register_and_send_every_email(system, event, person) for event in (first, second)]
+    # A staff message to the participants is an email about the registration like the others: erased with them.
+    sent = await system.saga.registration.client.post(
+        f"/api/staff/events/{first['id']}/messages", headers=system.saga.registration_staff,
+        json={"session_id": None, "audience": "all", "subject": "Raumänderung", "body": "Jetzt in Raum 2.14."})
+    assert sent.status_code == 202 and sent.json()["recipients"] == 1, sent.text
+    await system.mailbox.wait_for(1, timeout=30, predicate=lambda m: person["email"] in m.rcpt_tos
+                                  and m.subject == "[Masterplan Industrie] Raumänderung")
+
+    async def message_logged() -> bool:
+        return bool(await system.saga.registration.fetch(
+            "SELECT 1 FROM registration_email WHERE kind = 'staff_message' AND status = 'sent'"))
+    await wait_until(message_logged, timeout=30, what="the staff message's delivery kept for the registration")
     conn = await connect(system.saga.registration.dsn)
     try:
         erased = await erase_address(conn, person["email"].upper(), ErasedBecause.staff, datetime.now(UTC))

@@ -7,6 +7,7 @@ of the catalog (an event's organisers, its sessions' contact persons).
   history), nothing else, and cancels and moves none.
 - Erasing a person's data on their request: as cancelling (admins all registrations, an organiser their
   events'); by email address, each erases those in their reach, and contact persons none.
+- Writing to participants (staff messages) is as cancelling: admins and the event's organisers.
 """
 
 from dataclasses import dataclass
@@ -76,3 +77,8 @@ def may_erase_by_address(principal: Principal) -> None:
 def erasable_events(principal: Principal, event: Event | None) -> bool:
     """Whether `principal` erases the registrations of `event` (None: no longer in the catalog copy, admins)."""
     return principal.is_admin or (event is not None and manages(principal, event))
+
+
+def may_write_to_participants(principal: Principal, event: Event) -> None:
+    """Writing to an event's participants, and seeing what was written: as cancelling (a contact person may not)."""
+    _must_manage(principal, event, "write to this event's participants")

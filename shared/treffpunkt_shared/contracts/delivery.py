@@ -34,6 +34,7 @@ class EmailKind(StrEnum):
     links = "links"
     reminder = "reminder"
     moved = "moved"
+    staff_message = "staff_message"
 
 
 _EMAIL = {

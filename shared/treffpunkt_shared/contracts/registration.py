@@ -32,6 +32,8 @@ _TEXT = rf"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f{_INVISIBLE}]*$"
 
 VISIBLE_LINE = _LINE
 """The pattern of one line of visible characters (for other services' fields that reach people)."""
+VISIBLE_TEXT = _TEXT
+"""The pattern of lines of visible characters (line breaks and tabs allowed), for longer texts that reach people."""
 PersonLine = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=_LINE)]
 """A name or an organisation: one visible line."""
 PersonText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000, pattern=_TEXT)]
@@ -220,6 +222,49 @@ class LinksRequested(_RegistrationEvent):
         return str(self.registration_id)
 
 
+class Audience(StrEnum):
+    """Whom staff write to: the confirmed participants, those on the waiting list, or both."""
+
+    confirmed = "confirmed"
+    waitlisted = "waitlisted"
+    all = "all"
+
+
+def staff_message_subject(event_title: str, subject: str) -> str:
+    """The subject a staff message is sent with: the event named first, so a recipient knows what it is about
+    (the registration service's preview and the notification service's email both use this)."""
+    return f"[{event_title}] {subject}"
+
+
+class StaffMessageToParticipant(_RegistrationEvent):
+    """Staff wrote to participants (`POST /api/staff/events/{id}/messages`): one message per recipient, for the
+    notification service to send once (message id and registration id). Like `LinksRequested` it carries the
+    address, the name and the language: the registration service chose the recipients as they are now."""
+
+    event_type: ClassVar[str] = "StaffMessageToParticipant"
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "message_id": "5d6e7f80-91a2-4b3c-8d4e-5f6a7b8c9d01",
+        "registration_id": _REGISTRATION_ID, "event_id": _EVENT_ID, "session_id": _SESSION_ID,
+        "email": _PARTICIPANT["email"], "name": "Jana Muster", "language": "de",
+        "subject": "Raumänderung", "body": "Die Session findet in Raum 2.14 statt.",
+        "data_url": _REGISTRATION["data_url"],
+    }]})
+
+    message_id: UUID = Field(description="The staff message (one per POST; the same for all its recipients).")
+    registration_id: UUID = Field(description="The recipient's registration.")
+    event_id: UUID = Field(description="The event.")
+    session_id: UUID = Field(description="The registration's session.")
+    email: str = Field(description="The registration's address.")
+    name: str = Field(description="The registrant's name, for the greeting and the To: header.")
+    language: Language = Field(description="Language of the email's frame (the registration's).")
+    subject: str = Field(description="The subject staff wrote (the email's subject names the event before it).")
+    body: str = Field(description="The text staff wrote.")
+    data_url: str | None = Field(None, description="Signed link to \"my data\", for the email's footer.")
+
+    def message_key(self) -> str:
+        return str(self.registration_id)
+
+
 class ErasedBecause(StrEnum):
     retention = "retention"  # the event's retention period after its end ran out
     registrant = "registrant"  # the person erased it through "my data"
@@ -252,5 +297,5 @@ class RegistrationErased(_RegistrationEvent):
 REGISTRATION_EVENTS = registry(
     RegistrationRequested, RegistrationConfirmed, RegistrationWaitlisted, RegistrationRejected,
     RegistrationPromoted, RegistrationCancelled, LinksRequested, RegistrationErased, RegistrationMoveRequested,
-    RegistrationMoved,
+    RegistrationMoved, StaffMessageToParticipant,
 )

@@ -13,12 +13,13 @@ from treffpunkt_shared.contracts.registration import (
     RegistrationPromoted,
     RegistrationRejected,
     RegistrationWaitlisted,
+    StaffMessageToParticipant,
 )
 from treffpunkt_shared.contracts.staff import MachineTokenSaved
 from treffpunkt_shared.messaging.consumer import HandlerTable
 from treffpunkt_shared.staff_access import save_machine_tokens
 
-from ..service_layer import erasure, event_changes, links, registrations
+from ..service_layer import erasure, event_changes, links, registrations, staff_messages
 
 HANDLERS: HandlerTable = {
     RegistrationConfirmed: registrations.record_outcomes,
@@ -28,6 +29,7 @@ HANDLERS: HandlerTable = {
     RegistrationCancelled: registrations.record_outcomes,
     RegistrationMoved: registrations.record_outcomes,
     LinksRequested: links.send_links,
+    StaffMessageToParticipant: staff_messages.send_staff_messages,
     RegistrationErased: erasure.erase_registrations,
     EventSaved: event_changes.apply_events_saved,
     MachineTokenSaved: save_machine_tokens,

@@ -12,9 +12,9 @@ from uuid import UUID
 import asyncpg
 
 from treffpunkt_shared.catalog_copy import get_event
-from treffpunkt_shared.contracts.catalog import Event, Session
+from treffpunkt_shared.contracts.catalog import ContactPerson, Event, Session
 from treffpunkt_shared.contracts.delivery import EmailKind
-from treffpunkt_shared.contracts.registration import Language
+from treffpunkt_shared.contracts.registration import Language, staff_message_subject
 
 from ..adapters import catalog, contact_notices, registrations
 from ..adapters.calendar_file import CalendarEntry, calendar_file
@@ -85,6 +85,10 @@ class Composer:
                 elif email.kind is EmailKind.links:
                     context, reply_to, calendar = self._links_context(
                         email, events.get(email.event_id) if email.event_id else None), None, None
+                elif email.kind is EmailKind.staff_message:
+                    context, calendar = self._staff_message_context(
+                        email, events.get(email.event_id) if email.event_id else None), None
+                    reply_to = _reply_to(context["contacts"])
                 else:
                     context, reply_to, calendar = self._registrant_context(
                         email, people.get(email.registration_id) if email.registration_id else None,
@@ -127,8 +131,7 @@ class Composer:
             "previous": _previous(details),
             "data_url": registration.data_url,
         }
-        first_contact = session.contact_persons[0] if session.contact_persons else None
-        reply_to = Address(display_name=first_contact.name, addr_spec=first_contact.email) if first_contact else None
+        reply_to = _reply_to(session.contact_persons)
         calendar = None
         if "calendar_sequence" in details:
             method = CalendarMethod(details["calendar_method"])
@@ -153,6 +156,12 @@ class Composer:
             raise NotRenderableYet(f"event {email.event_id} or its session is not in the local copy of the catalog")
         return {"name": email.recipient_name, "event": event, "session": session, "contacts": session.contact_persons,
                 "details": email.details, "data_url": email.details.get("data_url")}
+
+    def _staff_message_context(self, email: QueuedEmail, event: Event | None) -> dict[str, Any]:
+        # The message and the recipient as the registration service sent them; the event as it is now.
+        context = self._links_context(email, event)
+        return context | {"subject_line": staff_message_subject(context["event"].title, email.details["subject"]),
+                          "body": email.details["body"]}
 
     async def _contact_context(self, conn: asyncpg.Connection, email: QueuedEmail, now: datetime) -> dict[str, Any]:
         notices = await contact_notices.carried_by(conn, email.id)
@@ -181,6 +190,11 @@ class Composer:
             levels = await registrations.fill_levels(conn, [s.id for _, s in sessions])
             context["sessions"] = [SessionFill(event, session, levels[session.id]) for event, session in sessions]
         return context
+
+
+def _reply_to(contacts: Sequence[ContactPerson]) -> Address | None:
+    """A reply to a registrant's email reaches the session's first contact person, if it names one."""
+    return Address(display_name=contacts[0].name, addr_spec=contacts[0].email) if contacts else None
 
 
 def _previous(details: dict[str, Any]) -> dict[str, Any] | None:

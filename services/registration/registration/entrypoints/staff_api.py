@@ -1,7 +1,7 @@
 """Staff: participant lists per event and session (filtered and sorted in SQL), their exports, one registration
 with its status history, cancelling on a person's behalf (with a reason for them), moving a registration to
 another session (the seat ledger decides: `service_layer.move`), erasing a person's data on their request
-(DSGVO Art. 17), the audit trail.
+(DSGVO Art. 17), messages to the participants, the audit trail.
 Who may do what: `..authorization`."""
 
 from dataclasses import replace
@@ -10,11 +10,18 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from treffpunkt_shared import audit
 from treffpunkt_shared.catalog_copy import event_organisers, get_event
-from treffpunkt_shared.contracts.registration import VISIBLE_LINE, CancellationReason, CancelledBy, ErasedBecause
+from treffpunkt_shared.contracts.registration import (
+    VISIBLE_LINE,
+    VISIBLE_TEXT,
+    Audience,
+    CancellationReason,
+    CancelledBy,
+    ErasedBecause,
+)
 from treffpunkt_shared.errors import Conflict, InvalidField, require_found
 from treffpunkt_shared.staff_access import STAFF_REFUSALS, Principal, StaffPrincipal, StaffWriter
 
@@ -26,10 +33,12 @@ from ..authorization import (
     may_erase_by_address,
     may_move,
     may_see,
+    may_write_to_participants,
     visible_registrations,
 )
 from ..domain.commands import EraseAddress
 from ..domain.model import Cause, Registration, Status, causes
+from ..service_layer import staff_messages
 from ..service_layer.cancel import cancel
 from ..service_layer.erasure import erase, erase_address
 from ..service_layer.move import move as move_registration
@@ -268,6 +277,88 @@ async def staff_erase_address(asked: EraseAddress, pool: Pool, principal: StaffW
         erased = await erase_address(conn, asked.email, ErasedBecause.staff, datetime.now(UTC), by=principal,
                                      within=within)
     return ErasureAnswer(erased=len(erased))
+
+
+class MessageDraft(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "session_id": None, "audience": "confirmed", "subject": "Raumänderung",
+        "body": "Guten Tag,\n\ndie Veranstaltung findet in Raum 2.14 statt.",
+    }]})
+
+    session_id: UUID | None = Field(None, description="One session of the event; null: the whole event.")
+    audience: Audience = Field(description="confirmed, waitlisted, or all (both).")
+    subject: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200,
+                                              pattern=VISIBLE_LINE)] = Field(
+        description="One line; the email's subject names the event before it.")
+    body: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10000,
+                                           pattern=VISIBLE_TEXT)] = Field(
+        description="Plain text; the email frames it with a greeting and the event's details in the recipient's "
+                    "language.")
+
+    def draft(self) -> staff_messages.Draft:
+        # Line breaks as one character, whichever a browser's form sent (CRLF): the email's paragraphs split on them.
+        return staff_messages.Draft(self.session_id, self.audience, self.subject, self.body.replace("\r\n", "\n"))
+
+
+class MessageQueued(BaseModel):
+    id: UUID = Field(description="The message's id (the audit entry's target).")
+    recipients: int = Field(description="How many participants it goes to (one email each).")
+
+
+class MessagePreview(BaseModel):
+    recipients: int = Field(description="How many participants it would go to now.")
+    subject: str = Field(description="The subject as the recipients get it, the event named first.")
+    body: str = Field(description="The text as it stands in the email, between the greeting and the event's details.")
+
+
+class MessageSent(BaseModel):
+    id: UUID
+    session_id: UUID | None = Field(description="The session written to; null: the whole event.")
+    audience: Audience
+    subject: str = Field(description="As staff wrote it (the emails name the event before it).")
+    body: str
+    recipients: int = Field(description="How many participants it went to.")
+    sent_by: str = Field(description="The staff account's id, or `token:<name>`.")
+    sent_by_name: str = Field(description="The account's display name or the machine token's name.")
+    sent_at: str = Field(description="When it was sent (ISO 8601).")
+
+
+async def _managed_event(pool, principal: Principal, event_id: UUID):
+    event = require_found(await get_event(pool, event_id), "event", event_id)
+    may_write_to_participants(principal, event)
+    return event
+
+
+@router.post("/events/{event_id}/messages/preview", response_model=MessagePreview,
+             summary="How a message to participants would read and how many it would reach (nothing is sent)",
+             responses=_UNKNOWN_EVENT)
+async def preview_message(event_id: UUID, draft: MessageDraft, pool: Pool, principal: StaffWriter) -> MessagePreview:
+    """Admins and the event's organisers."""
+    event = await _managed_event(pool, principal, event_id)
+    preview = await staff_messages.preview(pool, event, draft.draft())
+    return MessagePreview(recipients=preview.recipients, subject=preview.subject, body=preview.body)
+
+
+@router.post("/events/{event_id}/messages", response_model=MessageQueued, status_code=202,
+             summary="Write to an event's or a session's participants (sent by the notification service)",
+             responses=_UNKNOWN_EVENT)
+async def send_message(event_id: UUID, draft: MessageDraft, pool: Pool, links: LinksDep,
+                       principal: StaffWriter) -> MessageQueued:
+    """Admins and the event's organisers. Each recipient gets one email; the message is in the audit trail."""
+    event = await _managed_event(pool, principal, event_id)
+    sent = await staff_messages.send(pool, event, draft.draft(), links, principal)
+    return MessageQueued(id=sent.id, recipients=sent.recipients)
+
+
+@router.get("/events/{event_id}/messages", response_model=list[MessageSent],
+            summary="The messages staff wrote to an event's participants, newest first", responses=_UNKNOWN_EVENT)
+async def list_messages(event_id: UUID, pool: Pool, principal: StaffPrincipal) -> list[MessageSent]:
+    """Admins and the event's organisers."""
+    await _managed_event(pool, principal, event_id)
+    return [MessageSent(id=m.id, session_id=m.session_id, audience=m.audience, subject=m.subject, body=m.body,
+                        recipients=m.recipients, sent_by=m.sent_by, sent_by_name=m.sent_by_name,
+                        sent_at=m.sent_at.isoformat())
+            for m in await staff_messages.sent_messages(pool, event_id)]
 
 
 audit_router = audit.audit_router("/api/staff", event_organisers)

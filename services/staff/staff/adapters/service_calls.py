@@ -29,7 +29,10 @@ class ServiceRefused(Exception):
             return {}
         errors: dict[str, str] = {}
         for item in self.detail:
-            location = [part for part in item.get("loc", []) if part not in ("body", "query", "path")]
+            # The first part says where (body, query, path); a field may itself be called "body".
+            location = list(item.get("loc", []))
+            if location and location[0] in ("body", "query", "path", "header"):
+                location = location[1:]
             name = ".".join(str(part) for part in location if not isinstance(part, int)) or "form"
             errors.setdefault(name, item.get("type", "invalid"))
         return errors

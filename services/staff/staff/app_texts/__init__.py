@@ -2,7 +2,7 @@
 change without touching each other; `staff.texts.texts` merges them with the sign-in's words. A key in two
 areas is a mistake that a test catches."""
 
-from . import accounts, audit, catalog, contact, erasure, participants, shell
+from . import accounts, audit, catalog, contact, erasure, messages, participants, shell
 
 AREAS: list[dict[str, dict[str, str]]] = [
     shell.TEXTS,
@@ -12,4 +12,5 @@ AREAS: list[dict[str, dict[str, str]]] = [
     audit.TEXTS,
     catalog.TEXTS,
     participants.TEXTS,
+    messages.TEXTS,
 ]

@@ -8,6 +8,7 @@ from . import (
     dashboard,
     erasure_pages,
     events_pages,
+    message_pages,
     participant_pages,
     tokens_pages,
 )
@@ -22,4 +23,5 @@ ROUTERS = [
     catalog_pages.router,
     events_pages.router,
     participant_pages.router,
+    message_pages.router,
 ]
