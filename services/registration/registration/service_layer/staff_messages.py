@@ -62,9 +62,8 @@ async def recipients(conn: asyncpg.Connection | asyncpg.Pool, event: Event, draf
     """The registrations the draft goes to (erased ones are in no list); 422 for a session not of `event`."""
     if draft.session_id is not None and all(s.id != draft.session_id for s in event.sessions):
         raise InvalidField("session_id", "This session is not one of the event's sessions.")
-    statuses = _STATUSES[draft.audience]
-    return [r for r in await repository.listing(conn, event_id=event.id, session_id=draft.session_id, status=None)
-            if r.status in statuses]
+    query = repository.Listing(event.id, session_id=draft.session_id, statuses=tuple(_STATUSES[draft.audience]))
+    return [registration for registration, _ in await repository.listing(conn, query)]
 
 
 async def preview(pool: asyncpg.Pool, event: Event, draft: Draft) -> Preview:
