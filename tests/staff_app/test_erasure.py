@@ -46,6 +46,7 @@ async def test_an_organiser_erases_a_registration_after_confirming_and_the_waiti
     await visit(page, staff_app, path)
     main = page.locator("main")
     await expect(page.get_by_role("heading", level=1)).to_have_text("Anmeldung löschen")
+    await expect(main).to_contain_text("Sie löschen die Anmeldung von Erika Löschbar zu „Gründungsforum Musterstadt“")
     for said in ("zuerst storniert", "nächste Person auf der Warteliste", "in allen Diensten",
                  "kann nicht rückgängig gemacht werden"):
         await expect(main).to_contain_text(said)
@@ -74,9 +75,9 @@ async def test_a_contact_person_may_not_erase_and_is_told_so(staff_app: StaffApp
     event = await staff_app.event("A", [(5, 0)], title="Netzwerkabend Musterstadt")
     registered = await staff_app.register(event, event["sessions"][0], email=_address("bleibt"), last_name="Bleibt")
     await sign_in(page, staff_app, "contact_A")
-    await visit(page, staff_app, f"/registrations/{registered['id']}/erase")
-
-    await _press(page, "Endgültig löschen")
+    await visit(page, staff_app, f"/registrations/{registered['id']}", status=200)  # she reads it
+    await expect(page.locator("main").get_by_role("link", name="Daten löschen")).to_have_count(0)
+    await visit(page, staff_app, f"/registrations/{registered['id']}/erase", status=403)  # and may not erase it
     await expect(page.get_by_role("heading", level=1)).to_have_text("Nicht möglich")
     await expect(page.locator("main")).to_contain_text("Dafür haben Sie keine Berechtigung.")
     await check_any_page(page)

@@ -3,7 +3,7 @@
 TEXTS: dict[str, dict[str, str]] = {
     "de": {
         "erase_title": "Anmeldung löschen",
-        "erase_intro": "Sie löschen die Anmeldung {id} auf Wunsch der angemeldeten Person (Art. 17 DSGVO).",
+        "erase_intro": "Sie löschen die Anmeldung von {name} zu „{event}“ auf Wunsch der Person (Art. 17 DSGVO).",
         "erase_consequence_cancel": "Ist die Anmeldung noch aktiv (bestätigt oder auf der Warteliste), wird sie "
                                     "zuerst storniert.",
         "erase_consequence_seat": "Ein frei werdender Platz geht an die nächste Person auf der Warteliste.",
@@ -41,7 +41,7 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "en": {
         "erase_title": "Erase registration",
-        "erase_intro": "You are erasing registration {id} at the registered person's request (Art. 17 GDPR).",
+        "erase_intro": "You are erasing the registration of {name} for “{event}” at the person's request (Art. 17 GDPR).",
         "erase_consequence_cancel": "If the registration is still active (confirmed or on the waiting list), it is "
                                     "cancelled first.",
         "erase_consequence_seat": "A seat that becomes free goes to the next person on the waiting list.",

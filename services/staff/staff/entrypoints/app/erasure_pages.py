@@ -14,6 +14,7 @@ from pydantic import EmailStr, TypeAdapter, ValidationError
 
 from ...adapters.service_calls import ServiceRefused
 from ..app_page import FormDep, PageDep, StaffPage
+from .participant_pages import managed_person
 
 router = APIRouter(include_in_schema=False)
 
@@ -29,8 +30,9 @@ def _consequences(page: StaffPage) -> list[str]:
 
 @router.get("/registrations/{registration_id}/erase", response_class=HTMLResponse)
 async def erase_registration_page(registration_id: UUID, page: PageDep) -> HTMLResponse:
+    # The person and event named, so that the right one is erased; refused to those who may not erase it.
     return page.render("app/erasure/registration.html", registration_id=registration_id,
-                       consequences=_consequences(page))
+                       consequences=_consequences(page), **await managed_person(page, str(registration_id)))
 
 
 @router.post("/registrations/{registration_id}/erase", response_class=HTMLResponse)

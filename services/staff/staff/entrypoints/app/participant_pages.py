@@ -88,6 +88,15 @@ async def _person(page: StaffPage, registration_id: str) -> dict[str, Any]:
             "manages": _manages(page, event)}
 
 
+async def managed_person(page: StaffPage, registration_id: str) -> dict[str, Any]:
+    """`_person` for an action's page (cancel, move, erase): the refusal page for those who may only read it (a
+    session's contact person), as the registration service would answer the action itself."""
+    person = await _person(page, registration_id)
+    if not person["manages"]:
+        raise ServiceRefused(403, "only those who manage the event act on its registrations", "registration")
+    return person
+
+
 @router.get("/registrations/{registration_id}", response_class=HTMLResponse)
 async def person(registration_id: str, page: PageDep) -> HTMLResponse:
     return page.render("app/participants/person.html", **await _person(page, registration_id))
@@ -95,7 +104,8 @@ async def person(registration_id: str, page: PageDep) -> HTMLResponse:
 
 @router.get("/registrations/{registration_id}/cancel", response_class=HTMLResponse)
 async def cancel_form(registration_id: str, page: PageDep) -> HTMLResponse:
-    return page.render("app/participants/cancel.html", errors={}, reason="", **await _person(page, registration_id))
+    return page.render("app/participants/cancel.html", errors={}, reason="",
+                       **await managed_person(page, registration_id))
 
 
 @router.post("/registrations/{registration_id}/cancel", response_class=HTMLResponse)
@@ -118,7 +128,7 @@ def _free_sessions(registration: dict, event: dict) -> list[dict]:
 
 
 async def _move_page(page: StaffPage, registration_id: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    person = await _person(page, registration_id)
+    person = await managed_person(page, registration_id)
     sessions = _free_sessions(person["registration"], person["event"])
     options = [(s["id"], page.t["move_option"].format(title=s["title"], free=s["capacity"] - s["seats_allocated"]))
                for s in sessions]
