@@ -159,13 +159,16 @@ MATRIX_ANSWERS = SUCCESS | {401, 403, 404}
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: f"{r.service}-{r.method}-{r.path}")
 async def test_the_openapi_document_lists_the_answers_the_rule_gives(rule: Rule, services) -> None:
     """Each staff route documents 401, 403 where someone is refused, 404 where an id can name nothing, its
-    success status; and none of these that the rule never gives (a client reads them to know what to expect)."""
+    success status; and no refusal that the rule never gives (a client reads them to know what to expect)."""
     operation = services[rule.service].app.openapi()["paths"].get(rule.path, {}).get(rule.method.lower())
     assert operation, f"no {rule.method} {rule.path} in {rule.service}"
     documented = {int(status) for status in operation["responses"] if status.isdigit()} & MATRIX_ANSWERS
     given = set().union(*(cell.values[1].expected for cell in CELLS
                           if cell.values[1] is not None and cell.values[1].rule is rule))
-    assert documented == given, f"documented {sorted(documented)}, the rule gives {sorted(given)}"
+    # Refusals exactly; successes at least those the rule gives (a route may document another one that the
+    # matrix does not reach, e.g. a move's 202 while the seat ledger has not answered).
+    assert documented - SUCCESS == given - SUCCESS and given & SUCCESS <= documented, (
+        f"documented {sorted(documented)}, the rule gives {sorted(given)}")
 
 
 async def test_every_staff_route_has_a_rule(live_routes: set[tuple[str, str, str]]) -> None:
