@@ -126,15 +126,15 @@ async def test_an_organiser_moves_a_person_to_a_session_with_a_free_seat(staff_a
     main = page.locator("main")
     # Dora's session is the only one with free seats: nowhere to move her.
     await visit(page, staff_app, f"/registrations/{people['dora']['id']}/move")
-    await expect(main).to_contain_text("Keine andere Session dieser Veranstaltung hat gerade einen freien Platz.")
+    await expect(main).to_contain_text("Keine andere Sitzung dieser Veranstaltung hat gerade einen freien Platz.")
 
     await visit(page, staff_app, f"/registrations/{people['alma']['id']}")
-    await main.get_by_role("link", name="In eine andere Session umbuchen").click()
+    await main.get_by_role("link", name="In eine andere Sitzung umbuchen").click()
     await check_any_page(page)
     await expect(main).to_contain_text("ihr bisheriger Platz geht an die nächste Person auf der Warteliste")
     await page.get_by_role("button", name="Umbuchen").click()  # nothing chosen: said at the field
     await check_any_page(page)
-    await expect(page.get_by_role("alert")).to_contain_text("Bitte wählen Sie eine Session.")
+    await expect(page.get_by_role("alert")).to_contain_text("Bitte wählen Sie eine Sitzung.")
     await page.get_by_label("Forum 2 (4 Plätze frei)").focus()
     await page.keyboard.press("Space")
     await page.keyboard.press("Tab")
