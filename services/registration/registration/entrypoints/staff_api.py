@@ -222,12 +222,10 @@ async def staff_move(registration_id: UUID, body: MoveTo, pool: Pool, waiter: Wa
     registration = require_found(await repository.get(pool, registration_id), "registration", registration_id)
     event = require_found(await get_event(pool, registration.event_id), "event", registration.event_id)
     may_move(principal, event)
-    move = await move_registration(pool, waiter, registration, event, body.session_id, now=datetime.now(UTC),
-                                   wait_seconds=settings.max_wait_seconds)
+    move = await move_registration(pool, waiter, registration, event, body.session_id, by=principal,
+                                   now=datetime.now(UTC), wait_seconds=settings.max_wait_seconds)
     if move.state == "refused":
         raise Conflict(_MOVE_REFUSALS.get(move.refusal, "The catalog refused the move.") + " Nothing was changed.")
-    async with pool.acquire() as conn:
-        await audit.record(conn, principal, "registration.moved", registration_id, event_id=registration.event_id)
     current = require_found(await repository.get(pool, registration_id), "registration", registration_id)
     if move.state == "moving":
         response.status_code = 202

@@ -12,10 +12,12 @@ from uuid import UUID
 
 import asyncpg
 
+from treffpunkt_shared import audit
 from treffpunkt_shared.contracts.catalog import Event
 from treffpunkt_shared.contracts.registration import RegistrationMoveRequested
 from treffpunkt_shared.errors import Conflict, InvalidField
 from treffpunkt_shared.messaging.outbox import enqueue
+from treffpunkt_shared.staff_access import Principal
 
 from ..adapters import repository
 from ..adapters.decision_waiter import DecisionWaiter
@@ -24,9 +26,10 @@ from ..settings import RegistrationSettings
 
 
 async def move(pool: asyncpg.Pool, waiter: DecisionWaiter, registration: Registration, event: Event,
-               to_session_id: UUID, *, now: datetime, wait_seconds: float) -> repository.Move:
-    """Ask the seat ledger to move `registration` (of `event`) to `to_session_id`; the move as it stands after
-    at most `wait_seconds`."""
+               to_session_id: UUID, *, by: Principal, now: datetime, wait_seconds: float) -> repository.Move:
+    """Ask the seat ledger to move `registration` (of `event`) to `to_session_id` on behalf of `by`; the move as
+    it stands after at most `wait_seconds`. The request is audited in its transaction (`registration.move_asked`):
+    the staff action is the asking, whatever the ledger then decides (the registration's detail shows it)."""
     if to_session_id not in {session.id for session in event.sessions}:
         raise InvalidField("session_id", "This is not a session of the registration's event.")
     if to_session_id == registration.session_id:
@@ -44,5 +47,6 @@ async def move(pool: asyncpg.Pool, waiter: DecisionWaiter, registration: Registr
                                                           from_session_id=current.session_id,
                                                           to_session_id=to_session_id),
                           producer=RegistrationSettings.service_name, correlation_id=str(registration.id))
+            await audit.record(conn, by, "registration.move_asked", registration.id, event_id=registration.event_id)
         await waiter.wait(decided, wait_seconds)
     return await repository.get_move(pool, move_id)
