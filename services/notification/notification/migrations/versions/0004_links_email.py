@@ -4,6 +4,7 @@ Revision ID: 0004
 Revises: 0003
 """
 
+from notification.migrations.email_kinds import add_kind
 from treffpunkt_shared.migrations import execute_script
 
 revision = "0004"
@@ -11,19 +12,7 @@ down_revision = "0003"
 branch_labels = None
 depends_on = None
 
-_KINDS = ("'confirmed', 'waitlisted', 'promoted', 'rejected', 'cancelled', 'event_changed', 'event_cancelled', "
-          "'contact_notice', 'contact_digest'")
-
-UPGRADE = f"""
-ALTER TABLE email DROP CONSTRAINT email_kind_check;
-ALTER TABLE email ADD CONSTRAINT email_kind_check CHECK (kind IN ({_KINDS}, 'links'));
-"""
-
-DOWNGRADE = f"""
-DELETE FROM email WHERE kind = 'links';
-ALTER TABLE email DROP CONSTRAINT email_kind_check;
-ALTER TABLE email ADD CONSTRAINT email_kind_check CHECK (kind IN ({_KINDS}));
-"""
+UPGRADE, DOWNGRADE = add_kind("links")
 
 
 def upgrade() -> None:

@@ -4,6 +4,7 @@ Revision ID: 0005
 Revises: 0004
 """
 
+from notification.migrations.email_kinds import add_kind
 from treffpunkt_shared.migrations import execute_script
 
 revision = "0005"
@@ -11,22 +12,10 @@ down_revision = "0004"
 branch_labels = None
 depends_on = None
 
-_KINDS = ("'confirmed', 'waitlisted', 'promoted', 'rejected', 'cancelled', 'event_changed', 'event_cancelled', "
-          "'contact_notice', 'contact_digest', 'links'")
-
-UPGRADE = f"""
-ALTER TABLE email DROP CONSTRAINT email_kind_check;
-ALTER TABLE email ADD CONSTRAINT email_kind_check CHECK (kind IN ({_KINDS}, 'reminder'));
--- Which registrations have their reminder: asked for each event every round of the schedule.
-CREATE INDEX email_reminder_registration_id_idx ON email (registration_id) WHERE kind = 'reminder';
-"""
-
-DOWNGRADE = f"""
-DROP INDEX email_reminder_registration_id_idx;
-DELETE FROM email WHERE kind = 'reminder';
-ALTER TABLE email DROP CONSTRAINT email_kind_check;
-ALTER TABLE email ADD CONSTRAINT email_kind_check CHECK (kind IN ({_KINDS}));
-"""
+_ADD, _REMOVE = add_kind("reminder")
+# Which registrations have their reminder: asked for each event every round of the schedule.
+UPGRADE = _ADD + "CREATE INDEX email_reminder_registration_id_idx ON email (registration_id) WHERE kind = 'reminder';\n"
+DOWNGRADE = "DROP INDEX email_reminder_registration_id_idx;\n" + _REMOVE
 
 
 def upgrade() -> None:

@@ -4,6 +4,7 @@ Revision ID: 0008
 Revises: 0007
 """
 
+from notification.migrations.email_kinds import add_kind
 from treffpunkt_shared.migrations import execute_script
 
 revision = "0008"
@@ -11,19 +12,7 @@ down_revision = "0007"
 branch_labels = None
 depends_on = None
 
-_KINDS = ("'confirmed', 'waitlisted', 'promoted', 'rejected', 'cancelled', 'event_changed', 'event_cancelled', "
-          "'contact_notice', 'contact_digest', 'links', 'reminder'")
-
-UPGRADE = f"""
-ALTER TABLE email DROP CONSTRAINT email_kind_check;
-ALTER TABLE email ADD CONSTRAINT email_kind_check CHECK (kind IN ({_KINDS}, 'moved'));
-"""
-
-DOWNGRADE = f"""
-DELETE FROM email WHERE kind = 'moved';
-ALTER TABLE email DROP CONSTRAINT email_kind_check;
-ALTER TABLE email ADD CONSTRAINT email_kind_check CHECK (kind IN ({_KINDS}));
-"""
+UPGRADE, DOWNGRADE = add_kind("moved")
 
 
 def upgrade() -> None:

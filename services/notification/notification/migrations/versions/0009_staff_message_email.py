@@ -4,6 +4,7 @@ Revision ID: 0009
 Revises: 0008
 """
 
+from notification.migrations.email_kinds import add_kind
 from treffpunkt_shared.migrations import execute_script
 
 revision = "0009"
@@ -11,19 +12,7 @@ down_revision = "0008"
 branch_labels = None
 depends_on = None
 
-_KINDS = ("'confirmed', 'waitlisted', 'promoted', 'rejected', 'cancelled', 'event_changed', 'event_cancelled', "
-          "'contact_notice', 'contact_digest', 'links', 'reminder', 'moved'")
-
-UPGRADE = f"""
-ALTER TABLE email DROP CONSTRAINT email_kind_check;
-ALTER TABLE email ADD CONSTRAINT email_kind_check CHECK (kind IN ({_KINDS}, 'staff_message'));
-"""
-
-DOWNGRADE = f"""
-DELETE FROM email WHERE kind = 'staff_message';
-ALTER TABLE email DROP CONSTRAINT email_kind_check;
-ALTER TABLE email ADD CONSTRAINT email_kind_check CHECK (kind IN ({_KINDS}));
-"""
+UPGRADE, DOWNGRADE = add_kind("staff_message")
 
 
 def upgrade() -> None:
