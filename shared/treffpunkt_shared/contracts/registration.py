@@ -195,7 +195,24 @@ class RegistrationMoved(_Outcome):
     from_session_id: UUID = Field(description="The session it had its seat in before.")
 
 
-class LinksRequested(_RegistrationEvent):
+class _ToOneRegistrant(_RegistrationEvent):
+    """An email to one registration's own address, asked for with what it needs: the address, the name, the
+    language and the "my data" link (`LinksRequested`, `StaffMessageToParticipant`). Keyed by the registration,
+    in order with its other events; the topic's bounded retention keeps the address no longer than them."""
+
+    registration_id: UUID = Field(description="The registration the email is for.")
+    event_id: UUID = Field(description="The event.")
+    session_id: UUID = Field(description="The registration's session.")
+    email: str = Field(description="The registration's own address: the only one the email goes to.")
+    name: str = Field(description="The registrant's name, for the greeting and the To: header.")
+    language: Language = Field(description="Language of the email.")
+    data_url: str | None = Field(None, description="Signed link to \"my data\", for the email's footer.")
+
+    def message_key(self) -> str:
+        return str(self.registration_id)
+
+
+class LinksRequested(_ToOneRegistrant):
     """Someone asked for a registration's links again ("send me my links"): the notification service sends
     them to the registration's own address, and only there. The address, the name and the links are all
     the email needs; the topic's bounded retention keeps them no longer than the outcome events."""
@@ -208,18 +225,8 @@ class LinksRequested(_RegistrationEvent):
         "data_url": _REGISTRATION["data_url"],
     }]})
 
-    registration_id: UUID = Field(description="The registration whose links are asked for.")
-    event_id: UUID = Field(description="The event.")
-    session_id: UUID = Field(description="The registration's session.")
-    email: str = Field(description="The registration's own address: the only one the links go to.")
-    name: str = Field(description="The registrant's name, for the greeting and the To: header.")
-    language: Language = Field(description="Language of the email (of the page or request that asked).")
     status_url: str = Field(description="Signed link where the registrant sees the status.")
     cancel_url: str = Field(description="Signed link where the registrant cancels.")
-    data_url: str | None = Field(None, description="Signed link to \"my data\".")
-
-    def message_key(self) -> str:
-        return str(self.registration_id)
 
 
 class Audience(StrEnum):
@@ -236,7 +243,7 @@ def staff_message_subject(event_title: str, subject: str) -> str:
     return f"[{event_title}] {subject}"
 
 
-class StaffMessageToParticipant(_RegistrationEvent):
+class StaffMessageToParticipant(_ToOneRegistrant):
     """Staff wrote to participants (`POST /api/staff/events/{id}/messages`): one message per recipient, for the
     notification service to send once (message id and registration id). Like `LinksRequested` it carries the
     address, the name and the language: the registration service chose the recipients as they are now."""
@@ -251,18 +258,8 @@ class StaffMessageToParticipant(_RegistrationEvent):
     }]})
 
     message_id: UUID = Field(description="The staff message (one per POST; the same for all its recipients).")
-    registration_id: UUID = Field(description="The recipient's registration.")
-    event_id: UUID = Field(description="The event.")
-    session_id: UUID = Field(description="The registration's session.")
-    email: str = Field(description="The registration's address.")
-    name: str = Field(description="The registrant's name, for the greeting and the To: header.")
-    language: Language = Field(description="Language of the email's frame (the registration's).")
     subject: str = Field(description="The subject staff wrote (the email's subject names the event before it).")
     body: str = Field(description="The text staff wrote.")
-    data_url: str | None = Field(None, description="Signed link to \"my data\", for the email's footer.")
-
-    def message_key(self) -> str:
-        return str(self.registration_id)
 
 
 class ErasedBecause(StrEnum):
