@@ -29,6 +29,11 @@ def may_manage(page: StaffPage, organisation_ids: Any) -> bool:
     return page.who.account.is_admin or bool(organised(page) & {str(i) for i in organisation_ids})
 
 
+def manages_event(page: StaffPage, event: dict[str, Any]) -> bool:
+    """Whether to offer the changing actions of `event` and its registrations (the services still decide)."""
+    return may_manage(page, [o["id"] for o in event["organisers"]])
+
+
 def _list(page: StaffPage, heading: str, caption: str, columns: list[str], rows: list[dict[str, Any]],
           new_url: str | None, new_text: str) -> HTMLResponse:
     return page.render("app/catalog/list.html", heading=page.t[heading], caption=page.t[caption],

@@ -17,7 +17,7 @@ from treffpunkt_shared.contracts.catalog import DEFAULT_REMINDER_DAYS_BEFORE, DE
 
 from ..app_page import FormDep, PageDep, StaffPage
 from .catalog_forms import CatalogForm, FormField, choices, shown
-from .catalog_pages import may_manage, organised
+from .catalog_pages import manages_event, organised
 
 router = APIRouter(include_in_schema=False)
 
@@ -56,10 +56,6 @@ SESSION_FIELDS = [
     FormField("waitlist_size", "number", omit_empty=True),
     FormField("contact_person_ids", "checkboxes"),
 ]
-
-
-def _manages(page: StaffPage, event: dict[str, Any]) -> bool:
-    return may_manage(page, [o["id"] for o in event["organisers"]])
 
 
 async def _event_options(page: StaffPage) -> dict[str, Any]:
@@ -112,7 +108,7 @@ async def event_page(event_id: UUID, page: PageDep) -> HTMLResponse:
     programme = None
     if event["programme_id"]:
         programme = await page.calls.get("catalog", f"/api/staff/programmes/{event['programme_id']}")
-    manages = _manages(page, event)
+    manages = manages_event(page, event)
     return page.render("app/catalog/event.html", event=event, programme=programme, manages=manages,
                        steps=STEPS[event["status"]] if manages else [])
 

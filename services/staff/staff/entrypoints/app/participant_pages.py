@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from ...adapters.service_calls import ServiceRefused
 from ..app_page import FormDep, PageDep, StaffPage
+from .catalog_pages import manages_event
 
 router = APIRouter(include_in_schema=False)
 
@@ -26,14 +27,6 @@ def _query(request: Request) -> dict[str, Any]:
         if values:
             query[name] = values if name == "status" else values[0]
     return query
-
-
-def _manages(page: StaffPage, event: dict) -> bool:
-    """Whether to offer the changing actions (the registration service still decides: 403 otherwise)."""
-    account = page.who.account
-    organisers = {o["id"] for o in event.get("organisers", [])}
-    return any(m.role.value == "admin" or (m.role.value == "organiser" and str(m.organisation_id) in organisers)
-               for m in account.memberships)
 
 
 @router.get("/events/{event_id}/participants", response_class=HTMLResponse)
@@ -85,7 +78,7 @@ async def _person(page: StaffPage, registration_id: str) -> dict[str, Any]:
             # The person's own emails, not the contact persons' notices that listed them.
             "deliveries": [d for d in deliveries if not d["kind"].startswith("contact_")]
             if deliveries is not None else None,
-            "manages": _manages(page, event)}
+            "manages": manages_event(page, event)}
 
 
 async def managed_person(page: StaffPage, registration_id: str) -> dict[str, Any]:
